@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project bench/Processional.Benchmarks -- --filter '*SlaveThread*'
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
