@@ -241,7 +241,9 @@ public sealed class SlaveThread : IDisposable, IAsyncDisposable
     /// <summary>
     /// Stops the slave thread: work queued before completes, later calls throw <see cref="ObjectDisposedException"/>,
     /// and this method returns once the thread has exited. Called from the slave thread itself, it only stops accepting
-    /// work and returns (the thread exits when the current item and the queue are done).
+    /// work and returns (the thread exits when the current item and the queue are done). In pumped mode, called by the
+    /// owner outside <see cref="RunPending"/>, it runs what is left; called from another thread, it returns at once and
+    /// the owner's next <see cref="RunPending"/> runs what is left.
     /// </summary>
     public void Dispose()
     {

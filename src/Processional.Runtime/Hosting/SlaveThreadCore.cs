@@ -282,7 +282,15 @@ internal sealed class SlaveThreadCore
             return;
         }
 
-        _wake.Wait();
+        try
+        {
+            _wake.Wait();
+        }
+        catch (ThreadInterruptedException)
+        {
+            // Someone interrupted the slave thread between items: that must not kill the loop and strand its queue.
+        }
+
         _wake.Reset();
     }
 

@@ -307,6 +307,19 @@ public sealed class SlaveThreadTests
         }
     }
 
+    [Fact(Timeout = TestTimeouts.Short)]
+    public async Task Interrupting_an_idle_slave_thread_does_not_stop_it()
+    {
+        using var slave = new SlaveThread();
+        await slave.InvokeAsync(() => { });
+        await WaitUntilAsync(() => slave.Thread.ThreadState.HasFlag(ThreadState.WaitSleepJoin));
+
+        slave.Thread.Interrupt();
+
+        Assert.Equal(1, await slave.InvokeAsync(() => 1));
+        Assert.Equal(2, await Task.Run(() => slave.Invoke(() => 2)));
+    }
+
     [Fact(Timeout = TestTimeouts.Long)]
     public async Task A_dropped_slave_thread_stops_once_collected()
     {
