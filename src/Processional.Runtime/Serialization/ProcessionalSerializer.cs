@@ -1,0 +1,100 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
+namespace Processional.Serialization;
+
+/// <summary>
+/// Serializes values in MemoryPack's wire format, for standalone use. Every type that crosses a process boundary
+/// gets a formatter from the source generator (a call of these methods with a known <c>T</c> is enough for the
+/// generator to write one); built-in types work without it.
+/// </summary>
+public static class ProcessionalSerializer
+{
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
+    /// <summary>Writes <paramref name="value"/> into <paramref name="bufferWriter"/>.</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <typeparam name="TBufferWriter">The type of the buffer writer (generic, so that its calls are direct).</typeparam>
+    /// <param name="bufferWriter">Where the bytes go; reuse one to serialize without allocating.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="options">Options; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ProcessionalSerializationException">No formatter knows a type in the value, or it nests too deeply.</exception>
+    public static void Serialize<T, TBufferWriter>(in TBufferWriter bufferWriter, in T? value, ProcessionalSerializerOptions? options = null)
+        where TBufferWriter : IBufferWriter<byte>
+    {
+        var writer = new ProcessionalWriter<TBufferWriter>(ref Unsafe.AsRef(in bufferWriter), options);
+        writer.WriteValue(value);
+        writer.Flush();
+    }
+
+    /// <summary>Writes <paramref name="value"/> into a new array.</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <param name="options">Options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The bytes.</returns>
+    /// <exception cref="ProcessionalSerializationException">No formatter knows a type in the value, or it nests too deeply.</exception>
+    public static byte[] Serialize<T>(in T? value, ProcessionalSerializerOptions? options = null)
+    {
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(256);
+        try
+        {
+            Serialize(scratch, value, options);
+            return scratch.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            scratch.ResetWrittenCount();
+        }
+    }
+
+    /// <summary>Reads a value of type <typeparamref name="T"/> that fills <paramref name="bytes"/> exactly.</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="bytes">The bytes.</param>
+    /// <param name="options">Options and limits; <see langword="null"/> for the defaults.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ProcessionalSerializationException">The bytes are truncated, corrupted, over a limit, or followed by more bytes.</exception>
+    public static T? Deserialize<T>(ReadOnlySpan<byte> bytes, ProcessionalSerializerOptions? options = null)
+    {
+        var reader = new ProcessionalReader(bytes, options);
+        var value = reader.ReadValue<T>();
+        EnsureFullyConsumed(ref reader);
+        return value;
+    }
+
+    /// <summary>Reads a value of type <typeparamref name="T"/> that fills <paramref name="bytes"/> exactly.</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="bytes">The bytes.</param>
+    /// <param name="options">Options and limits; <see langword="null"/> for the defaults.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ProcessionalSerializationException">The bytes are truncated, corrupted, over a limit, or followed by more bytes.</exception>
+    public static T? Deserialize<T>(in ReadOnlySequence<byte> bytes, ProcessionalSerializerOptions? options = null)
+    {
+        var reader = new ProcessionalReader(bytes, options);
+        var value = reader.ReadValue<T>();
+        EnsureFullyConsumed(ref reader);
+        return value;
+    }
+
+    /// <summary>Reads a value of type <typeparamref name="T"/> from the start of <paramref name="bytes"/>, which may hold more.</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="bytes">The bytes.</param>
+    /// <param name="value">Receives the value; a formatter may reuse an existing instance.</param>
+    /// <param name="options">Options and limits; <see langword="null"/> for the defaults.</param>
+    /// <returns>How many bytes the value took.</returns>
+    /// <exception cref="ProcessionalSerializationException">The bytes are truncated, corrupted or over a limit.</exception>
+    public static int Deserialize<T>(ReadOnlySpan<byte> bytes, ref T? value, ProcessionalSerializerOptions? options = null)
+    {
+        var reader = new ProcessionalReader(bytes, options);
+        reader.ReadValue(ref value);
+        return (int)reader.Consumed;
+    }
+
+    private static void EnsureFullyConsumed(ref ProcessionalReader reader)
+    {
+        if (reader.Remaining != 0)
+        {
+            reader.ThrowInvalid($"{reader.Remaining} bytes follow the value");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace Processional.Serialization;
+
+/// <summary>Options of <see cref="ProcessionalSerializer"/>, the writer and the reader.</summary>
+public sealed record ProcessionalSerializerOptions
+{
+    /// <summary>The defaults: UTF-8 strings, a nesting depth of 500, no limit below the input's own size.</summary>
+    public static ProcessionalSerializerOptions Default { get; } = new();
+
+    /// <summary>How strings are written. Default: <see cref="StringEncoding.Utf8"/>.</summary>
+    public StringEncoding StringEncoding { get; init; } = StringEncoding.Utf8;
+
+    /// <summary>
+    /// The deepest nesting of objects and collections that is written or read; deeper input is rejected with a
+    /// <see cref="ProcessionalSerializationException"/> instead of overflowing the stack (and a reference cycle is
+    /// reported instead of looping). Default: 500.
+    /// </summary>
+    public int MaxDepth { get; init; } = 500;
+
+    /// <summary>
+    /// The largest collection length (element count) that is read. Lengths are always checked against the bytes that
+    /// remain in the input as well; this bounds what a trusted-size input may allocate. Default: <see cref="int.MaxValue"/>.
+    /// </summary>
+    public int MaxCollectionLength { get; init; } = int.MaxValue;
+
+    /// <summary>The largest string, in bytes on the wire, that is read. Default: <see cref="int.MaxValue"/>.</summary>
+    public int MaxStringBytes { get; init; } = int.MaxValue;
+}
