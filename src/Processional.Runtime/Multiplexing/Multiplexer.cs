@@ -40,6 +40,8 @@ public sealed partial class Multiplexer : IAsyncDisposable
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _readLoop;
     private Timer? _keepAlive;
+    private long _lastTick;
+    private int _silentTicks;
     private uint _nextLocalId;
     private uint _highestRemoteId;
     private int _peerWindow;
@@ -55,6 +57,7 @@ public sealed partial class Multiplexer : IAsyncDisposable
         Writer = new FrameWriter(transport.Output, Pool, OnWriteFailed);
         _nextLocalId = role == ConnectionRole.Client ? 1u : 2u;
         _lastReceived = Environment.TickCount64;
+        _lastTick = _lastReceived;
 
         // Settings go first, before any other frame of this side.
         Span<byte> settings = stackalloc byte[Frame.SettingsLength];
@@ -319,9 +322,26 @@ public sealed partial class Multiplexer : IAsyncDisposable
             return;
         }
 
-        var silence = TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastReceived));
+        // Silence counts only in ticks that come one interval after the previous and found nothing new. After this
+        // process stalled (a long GC, a starved thread pool) ticks come late, then bunched, while the peer's frames
+        // wait unread in the socket: the peer is not to blame for that.
+        var now = Environment.TickCount64;
+        var lastReceived = Volatile.Read(ref _lastReceived);
+        var elapsed = now - _lastTick;
+        var interval = (long)Options.KeepAliveInterval!.Value.TotalMilliseconds;
+        if (lastReceived > _lastTick || elapsed > 2 * interval)
+        {
+            _silentTicks = 0;
+        }
+        else if (elapsed >= interval / 2)
+        {
+            _silentTicks++;
+        }
+
+        _lastTick = now;
+        var silence = TimeSpan.FromMilliseconds(now - lastReceived);
         var timeout = Options.EffectiveKeepAliveTimeout;
-        if (silence > timeout)
+        if (silence > timeout && _silentTicks * Options.KeepAliveInterval.Value >= timeout)
         {
             var lost = new ConnectionLostException($"The peer sent nothing for {silence.TotalSeconds:0.#} s, longer than the keep-alive timeout of {timeout.TotalSeconds:0.#} s.");
             Terminate(lost, lost, Frame.GoAwayError, "No answer to heartbeats.");
@@ -329,7 +349,7 @@ public sealed partial class Multiplexer : IAsyncDisposable
         }
 
         Span<byte> ping = stackalloc byte[Frame.PingLength];
-        BinaryPrimitives.WriteInt64LittleEndian(ping, Environment.TickCount64);
+        BinaryPrimitives.WriteInt64LittleEndian(ping, now);
         if (Writer.Append(FrameType.Ping, 0, ping))
         {
             Writer.FlushInBackground();
