@@ -73,8 +73,8 @@ public sealed partial class Multiplexer : IAsyncDisposable
             _keepAlive = new Timer(static state => ((Multiplexer)state!).OnKeepAliveTick(), this, interval, interval);
         }
 
-        Writer.FlushInBackground();
         _readLoop = Task.Run(ReadLoopAsync);
+        Writer.FlushInBackground();
     }
 
     /// <summary>Channel 0, reserved for RPC messages: open on both sides from the start, needing no open or accept.</summary>
@@ -311,7 +311,22 @@ public sealed partial class Multiplexer : IAsyncDisposable
 
     private void OnWriteFailed(Exception exception)
     {
-        var lost = new ConnectionLostException($"Sending to the peer failed: {exception.Message}", exception);
+        // A peer that closed its end makes our next write fail, yet what it sent before closing may still wait in
+        // the socket: let the reading loop deliver it and see the end itself, and only then (or after a grace
+        // period, for a transport whose read never ends) call the connection lost.
+        _ = TerminateAfterReadingAsync(new ConnectionLostException($"Sending to the peer failed: {exception.Message}", exception));
+    }
+
+    private async Task TerminateAfterReadingAsync(ConnectionLostException lost)
+    {
+        try
+        {
+            await _readLoop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
         Terminate(lost, lost, 0, null);
     }
 
