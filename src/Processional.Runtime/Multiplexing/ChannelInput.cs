@@ -12,8 +12,11 @@ internal sealed class ChannelInput : PipeReader
 {
     private readonly MultiplexedChannel _channel;
     private readonly PipeReader _reader;
+    private readonly object _gate = new();
     private ReadOnlySequence<byte> _last;
     private int _completed;
+    private bool _busy;
+    private Exception? _detachedBy;
 
     public ChannelInput(MultiplexedChannel channel, PipeReader reader)
     {
@@ -30,6 +33,7 @@ internal sealed class ChannelInput : PipeReader
         var count = _last.IsEmpty ? 0 : _last.GetOffset(consumed) - _last.GetOffset(_last.Start);
         _reader.AdvanceTo(consumed, examined);
         _last = default;
+        EndRead();
         if (count > 0)
         {
             _channel.OnConsumed(count);
@@ -51,7 +55,18 @@ internal sealed class ChannelInput : PipeReader
 
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
-        var read = _reader.ReadAsync(cancellationToken);
+        BeginRead();
+        ValueTask<ReadResult> read;
+        try
+        {
+            read = _reader.ReadAsync(cancellationToken);
+        }
+        catch
+        {
+            EndRead();
+            throw;
+        }
+
         if (read.IsCompletedSuccessfully)
         {
             var result = read.Result;
@@ -64,20 +79,81 @@ internal sealed class ChannelInput : PipeReader
 
     public override bool TryRead(out ReadResult result)
     {
+        BeginRead();
         if (_reader.TryRead(out result))
         {
             _last = result.Buffer;
             return true;
         }
 
+        EndRead();
         return false;
+    }
+
+    /// <summary>
+    /// The connection is gone and nothing more will arrive: give the pipe's buffers back now if no read is in
+    /// progress, or when the current one ends; later reads throw <paramref name="exception"/>. So an application that
+    /// never completes the reader of a dead channel leaks nothing.
+    /// </summary>
+    internal void Detach(Exception exception)
+    {
+        lock (_gate)
+        {
+            _detachedBy ??= exception;
+            if (_busy)
+            {
+                return;
+            }
+        }
+
+        Complete();
+    }
+
+    private void BeginRead()
+    {
+        lock (_gate)
+        {
+            if (_detachedBy is not null && Volatile.Read(ref _completed) != 0)
+            {
+                throw _detachedBy switch
+                {
+                    ObjectDisposedException disposed => new ObjectDisposedException(disposed.ObjectName, disposed.Message),
+                    ChannelResetException reset => new ChannelResetException(reset.ChannelId, reset.Reason, reset.ByPeer),
+                    _ => new Transport.ConnectionLostException(_detachedBy.Message, _detachedBy.InnerException),
+                };
+            }
+
+            _busy = true;
+        }
+    }
+
+    private void EndRead()
+    {
+        lock (_gate)
+        {
+            _busy = false;
+            if (_detachedBy is null)
+            {
+                return;
+            }
+        }
+
+        Complete();
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> AwaitReadAsync(ValueTask<ReadResult> read)
     {
-        var result = await read.ConfigureAwait(false);
-        _last = result.Buffer;
-        return result;
+        try
+        {
+            var result = await read.ConfigureAwait(false);
+            _last = result.Buffer;
+            return result;
+        }
+        catch
+        {
+            EndRead();
+            throw;
+        }
     }
 }

@@ -113,6 +113,7 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
             _multiplexer.Writer.FlushInBackground();
         }
 
+        _input.Detach(exception);
         Finish();
     }
 
@@ -262,6 +263,7 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
 
     internal void OnReset(string reason)
     {
+        ChannelResetException exception;
         lock (_lock)
         {
             if (_localEnded && _remoteEnded)
@@ -269,9 +271,12 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
                 return;
             }
 
-            EndLocked(new ChannelResetException(Id, reason, byPeer: true));
+            exception = new ChannelResetException(Id, reason, byPeer: true);
+            EndLocked(exception);
         }
 
+        // What was received is unreadable after a reset: give its buffers back without waiting for the reader.
+        _input.Detach(exception);
         Finish();
     }
 
@@ -289,6 +294,7 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
             EndLocked(exception);
         }
 
+        _input.Detach(exception);
         Finish();
     }
 
