@@ -96,6 +96,7 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(reason);
         ChannelResetException exception;
         bool flush;
+        bool detach;
         lock (_lock)
         {
             if (_localEnded && _remoteEnded)
@@ -104,6 +105,7 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
             }
 
             exception = new ChannelResetException(Id, reason, byPeer: false);
+            detach = !_inboundCompleted;
             EndLocked(exception);
             flush = _multiplexer.Writer.Append(FrameType.Reset, Id, EncodeMessage(reason));
         }
@@ -113,7 +115,11 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
             _multiplexer.Writer.FlushInBackground();
         }
 
-        _input.Detach(exception);
+        if (detach)
+        {
+            _input.Detach(exception);
+        }
+
         Finish();
     }
 
@@ -264,6 +270,7 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
     internal void OnReset(string reason)
     {
         ChannelResetException exception;
+        bool detach;
         lock (_lock)
         {
             if (_localEnded && _remoteEnded)
@@ -272,17 +279,24 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
             }
 
             exception = new ChannelResetException(Id, reason, byPeer: true);
+            detach = !_inboundCompleted;
             EndLocked(exception);
         }
 
-        // What was received is unreadable after a reset: give its buffers back without waiting for the reader.
-        _input.Detach(exception);
+        // What was received before an End stays readable; otherwise it is unreadable after a reset: give its buffers
+        // back without waiting for the reader.
+        if (detach)
+        {
+            _input.Detach(exception);
+        }
+
         Finish();
     }
 
     /// <summary>The connection ended: everything waiting on the channel fails with <paramref name="exception"/>.</summary>
     internal void Abort(Exception exception)
     {
+        bool detach;
         lock (_lock)
         {
             if (_localEnded && _remoteEnded)
@@ -291,10 +305,15 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
             }
 
             _removed = true;
+            detach = !_inboundCompleted;
             EndLocked(exception);
         }
 
-        _input.Detach(exception);
+        if (detach)
+        {
+            _input.Detach(exception);
+        }
+
         Finish();
     }
 

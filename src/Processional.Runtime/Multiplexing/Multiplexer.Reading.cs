@@ -25,7 +25,9 @@ public sealed partial class Multiplexer
                 {
                     result = await input.ReadAsync().ConfigureAwait(false);
                 }
-                catch (Exception ex) when (Volatile.Read(ref _closedBy) is null && ex is not ProtocolException)
+#pragma warning disable CA1031 // Whatever the transport throws ends this connection; after a close it is expected.
+                catch (Exception ex)
+#pragma warning restore CA1031
                 {
                     var lost = new ConnectionLostException($"Reading from the peer failed: {ex.Message}", ex);
                     Terminate(lost, lost, 0, null);

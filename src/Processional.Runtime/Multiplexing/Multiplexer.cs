@@ -208,6 +208,11 @@ public sealed partial class Multiplexer : IAsyncDisposable
         {
             // The transport's read ignores cancellation: leave the loop behind; it stops when the read returns.
         }
+#pragma warning disable CA1031 // The loop reports its failures through Completion; disposal itself never throws them.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     /// <inheritdoc/>
