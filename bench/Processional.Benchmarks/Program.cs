@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using Processional.Benchmarks.Transport;
 
 // dotnet run -c Release --project bench/Processional.Benchmarks -- --filter '*SlaveThread*'
+// The transport benchmarks start this program again as their peer process: --peer RAW_PATH MUX_PATH.
+if (args.Length == 3 && args[0] == "--peer")
+{
+    return await BenchPeer.RunAsync(args[1], args[2]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -1,0 +1,386 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+
+namespace Processional.Multiplexing;
+
+/// <summary>
+/// Serializes the frames of all channels onto the transport with no thread of its own. A writer appends its frame
+/// (header and payload together) to a shared buffer under a short lock; if no flush is running it becomes the flusher
+/// and writes the buffer to the transport itself, on its own thread. Writers that arrive while a flush runs only
+/// append: the running flusher sends their frames with its next write, so contended writers coalesce into few large
+/// socket writes. Two buffers alternate, so appending never waits for the socket.
+/// </summary>
+internal sealed class FrameWriter
+{
+    private const int InitialBufferSize = 16 * 1024;
+
+    private readonly object _lock = new();
+    private readonly PipeWriter _output;
+    private readonly BufferPool _pool;
+    private readonly Action<Exception> _onFailure;
+    private byte[] _buffer;
+    private int _length;
+    private byte[]? _spare;
+    private bool _flushing;
+    private bool _closed;
+    private bool _outputCompleted;
+    private TaskCompletionSource? _idle;
+
+    public FrameWriter(PipeWriter output, BufferPool pool, Action<Exception> onFailure)
+    {
+        _output = output;
+        _pool = pool;
+        _onFailure = onFailure;
+        _buffer = pool.RentArray(InitialBufferSize);
+    }
+
+    /// <summary>Bytes appended and not yet handed to the transport.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _length;
+            }
+        }
+    }
+
+    /// <summary>Appends a frame; returns whether the caller became the flusher and must call <see cref="FlushAsync"/>.</summary>
+    public bool Append(FrameType type, uint channel, ReadOnlySpan<byte> payload)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            var span = Reserve(Frame.HeaderLength + payload.Length);
+            Frame.WriteHeader(span, type, payload.Length, channel);
+            payload.CopyTo(span[Frame.HeaderLength..]);
+            _length += Frame.HeaderLength + payload.Length;
+            return ClaimFlush();
+        }
+    }
+
+    /// <summary>Appends a frame whose payload is one uint32 (a window update).</summary>
+    public bool Append(FrameType type, uint channel, uint value)
+    {
+        Span<byte> payload = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(payload, value);
+        return Append(type, channel, payload);
+    }
+
+    /// <summary>Appends a frame only when less than <paramref name="limit"/> bytes wait: for answers a peer that does not read must not pile up (pongs).</summary>
+    public bool AppendIfBelow(int limit, FrameType type, uint channel, ReadOnlySpan<byte> payload)
+    {
+        lock (_lock)
+        {
+            if (_length >= limit)
+            {
+                return false;
+            }
+        }
+
+        return Append(type, channel, payload);
+    }
+
+    /// <summary>
+    /// Writes everything appended so far, and whatever others append meanwhile, to the transport. Only the caller that
+    /// became the flusher calls it. Completes synchronously when the transport takes the bytes at once.
+    /// </summary>
+    public ValueTask FlushAsync()
+    {
+        while (true)
+        {
+            var buffer = TakeBuffer(out var length);
+            if (buffer is null)
+            {
+                return default;
+            }
+
+            ValueTask<FlushResult> write;
+            try
+            {
+                write = _output.WriteAsync(buffer.AsMemory(0, length));
+            }
+#pragma warning disable CA1031 // Any transport failure ends the connection; it is reported there.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Fail(buffer, ex);
+                return default;
+            }
+
+            if (!write.IsCompletedSuccessfully)
+            {
+                return AwaitWriteAsync(write, buffer);
+            }
+
+            if (!Written(buffer, write.Result))
+            {
+                return default;
+            }
+        }
+    }
+
+    /// <summary>Starts <see cref="FlushAsync"/> without waiting: it runs here until the transport makes it wait.</summary>
+    public void FlushInBackground()
+    {
+        var flush = FlushAsync();
+        if (!flush.IsCompletedSuccessfully)
+        {
+            // Failures are reported through the failure callback; the task itself never faults.
+            _ = flush.AsTask();
+        }
+    }
+
+    /// <summary>
+    /// Stops accepting frames, waits (up to <paramref name="timeout"/>) until what was appended is written, then
+    /// completes the transport's writer. Returns whether everything was written in time.
+    /// </summary>
+    public async ValueTask<bool> CloseAsync(TimeSpan timeout)
+    {
+        Task? idle = null;
+        lock (_lock)
+        {
+            _closed = true;
+            if (_flushing)
+            {
+                _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                idle = _idle.Task;
+            }
+        }
+
+        var drained = true;
+        if (idle is not null)
+        {
+            try
+            {
+                await idle.WaitAsync(timeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The peer does not read: a pending write cannot finish. Wake it so that it gives up.
+                drained = false;
+                _output.CancelPendingFlush();
+            }
+        }
+
+        lock (_lock)
+        {
+            if (_flushing)
+            {
+                // The flusher completes the writer when its write returns.
+                return drained;
+            }
+
+            CompleteOutputLocked();
+            ReleaseLocked();
+        }
+
+        return drained;
+    }
+
+    /// <summary>Stops accepting frames and gives back the buffers now, or when the running flush ends.</summary>
+    public void ReleaseBuffers()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            if (!_flushing)
+            {
+                ReleaseLocked();
+            }
+        }
+    }
+
+    private void ReleaseLocked()
+    {
+        if (_buffer.Length > 0)
+        {
+            _pool.ReturnArray(_buffer);
+            _buffer = [];
+        }
+
+        _length = 0;
+        if (_spare is not null)
+        {
+            _pool.ReturnArray(_spare);
+            _spare = null;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Span<byte> Reserve(int size)
+    {
+        if (_buffer.Length - _length < size)
+        {
+            Grow(size);
+        }
+
+        return _buffer.AsSpan(_length, size);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int size)
+    {
+        var bigger = _pool.RentArray(Math.Max(_length + size, Math.Max(InitialBufferSize, _buffer.Length * 2)));
+        _buffer.AsSpan(0, _length).CopyTo(bigger);
+        if (_buffer.Length > 0)
+        {
+            _pool.ReturnArray(_buffer);
+        }
+
+        _buffer = bigger;
+    }
+
+    private bool ClaimFlush()
+    {
+        if (_flushing)
+        {
+            return false;
+        }
+
+        _flushing = true;
+        return true;
+    }
+
+    private byte[]? TakeBuffer(out int length)
+    {
+        lock (_lock)
+        {
+            if (_length == 0 || _outputCompleted)
+            {
+                length = 0;
+                _flushing = false;
+                if (_closed)
+                {
+                    CompleteOutputLocked();
+                    ReleaseLocked();
+                }
+
+                _idle?.TrySetResult();
+                _idle = null;
+                return null;
+            }
+
+            var full = _buffer;
+            length = _length;
+            _buffer = _spare ?? _pool.RentArray(Math.Max(InitialBufferSize, Math.Min(full.Length, 256 * 1024)));
+            _spare = null;
+            _length = 0;
+            return full;
+        }
+    }
+
+    private async ValueTask AwaitWriteAsync(ValueTask<FlushResult> write, byte[] buffer)
+    {
+        // Loops here rather than calling FlushAsync again: a chain of awaits per slow write would grow without end.
+        while (true)
+        {
+            FlushResult result;
+            try
+            {
+                result = await write.ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Any transport failure ends the connection; it is reported there.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Fail(buffer, ex);
+                return;
+            }
+
+            if (!Written(buffer, result))
+            {
+                return;
+            }
+
+            var next = TakeBuffer(out var length);
+            if (next is null)
+            {
+                return;
+            }
+
+            buffer = next;
+            try
+            {
+                write = _output.WriteAsync(buffer.AsMemory(0, length));
+            }
+#pragma warning disable CA1031 // Any transport failure ends the connection; it is reported there.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Fail(buffer, ex);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Recycles the written buffer; returns whether flushing goes on.</summary>
+    private bool Written(byte[] buffer, FlushResult result)
+    {
+        lock (_lock)
+        {
+            if (_spare is null && !_closed)
+            {
+                _spare = buffer;
+            }
+            else
+            {
+                _pool.ReturnArray(buffer);
+            }
+        }
+
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            Fail(null, new IOException(result.IsCompleted ? "The transport's reader stopped reading." : "A write to the transport was cancelled."));
+            return false;
+        }
+
+        return true;
+    }
+
+    private void Fail(byte[]? buffer, Exception exception)
+    {
+        lock (_lock)
+        {
+            if (buffer is not null)
+            {
+                _pool.ReturnArray(buffer);
+            }
+
+            _closed = true;
+            _flushing = false;
+            CompleteOutputLocked(exception);
+            ReleaseLocked();
+            _idle?.TrySetResult();
+            _idle = null;
+        }
+
+        _onFailure(exception);
+    }
+
+    private void CompleteOutputLocked(Exception? exception = null)
+    {
+        if (_outputCompleted)
+        {
+            return;
+        }
+
+        _outputCompleted = true;
+        try
+        {
+            _output.Complete(exception);
+        }
+#pragma warning disable CA1031 // Completing a transport that already failed can throw; the connection is over either way.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+}

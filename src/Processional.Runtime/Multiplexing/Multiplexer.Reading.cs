@@ -1,0 +1,333 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Pipelines;
+using Processional.Transport;
+
+namespace Processional.Multiplexing;
+
+/// <summary>The reading loop: parses frames off the transport and hands them to channels.</summary>
+public sealed partial class Multiplexer
+{
+    private long _lastReceived;
+    private long _offset;
+    private bool _settingsReceived;
+
+    private async Task ReadLoopAsync()
+    {
+        var input = _transport.Input;
+        try
+        {
+            while (true)
+            {
+                ReadResult result;
+                try
+                {
+                    result = await input.ReadAsync().ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // Whatever the transport throws ends this connection; after a close it is expected.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    var lost = new ConnectionLostException($"Reading from the peer failed: {ex.Message}", ex);
+                    Terminate(lost, lost, 0, null);
+                    return;
+                }
+
+                if (Volatile.Read(ref _closedBy) is not null)
+                {
+                    return;
+                }
+
+                var buffer = result.Buffer;
+                Volatile.Write(ref _lastReceived, Environment.TickCount64);
+                SequencePosition consumed;
+                try
+                {
+                    consumed = ProcessFrames(buffer);
+                }
+                catch (ProtocolException ex)
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    var lost = new ConnectionLostException($"The connection was closed because the peer broke the protocol: {ex.Message}", ex);
+                    Terminate(lost, ex, Frame.GoAwayProtocolError, ex.Message);
+                    return;
+                }
+
+                var remaining = buffer.Slice(consumed).Length;
+                input.AdvanceTo(consumed, buffer.End);
+                if (result.IsCompleted)
+                {
+                    var lost = new ConnectionLostException(remaining == 0
+                        ? "The peer closed the connection."
+                        : $"The peer closed the connection in the middle of a frame ({remaining} bytes of it received, at byte {_offset}).");
+                    Terminate(lost, lost, 0, null);
+                    return;
+                }
+
+                if (result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            input.Complete();
+        }
+    }
+
+    /// <summary>Handles every whole frame in <paramref name="buffer"/>; returns where the first incomplete one starts.</summary>
+    private SequencePosition ProcessFrames(ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> header = stackalloc byte[Frame.HeaderLength];
+        while (buffer.Length >= Frame.HeaderLength && Volatile.Read(ref _closedBy) is null)
+        {
+            var first = buffer.FirstSpan;
+            if (first.Length >= Frame.HeaderLength)
+            {
+                first[..Frame.HeaderLength].CopyTo(header);
+            }
+            else
+            {
+                buffer.Slice(0, Frame.HeaderLength).CopyTo(header);
+            }
+
+            var word = BinaryPrimitives.ReadUInt32LittleEndian(header);
+            var type = (FrameType)(byte)word;
+            var length = (int)(word >> 8);
+            var channel = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+
+            // The length is checked before waiting for the payload: an absurd length fails now, not after megabytes.
+            CheckLength(type, length, channel, header);
+            if (buffer.Length - Frame.HeaderLength < length)
+            {
+                break;
+            }
+
+            var payload = buffer.Slice(Frame.HeaderLength, length);
+            Dispatch(type, channel, payload, header);
+            _offset += Frame.HeaderLength + length;
+            buffer = buffer.Slice(payload.End);
+        }
+
+        return buffer.Start;
+    }
+
+    private void CheckLength(FrameType type, int length, uint channel, ReadOnlySpan<byte> header)
+    {
+        var expected = type switch
+        {
+            FrameType.Settings => Frame.SettingsLength,
+            FrameType.Open or FrameType.End => 0,
+            FrameType.WindowUpdate => Frame.WindowUpdateLength,
+            FrameType.Ping or FrameType.Pong => Frame.PingLength,
+            FrameType.Data or FrameType.Reset or FrameType.GoAway => -1,
+            _ => throw Violation(header, $"unknown frame type 0x{(byte)type:X2}"),
+        };
+
+        if (expected >= 0 && length != expected)
+        {
+            throw Violation(header, $"{type} frame with a payload of {length} bytes; it must have {expected}");
+        }
+
+        if (expected < 0 && length > Options.MaxFramePayload)
+        {
+            throw Violation(header, $"{type} frame on channel {channel} with a payload of {length} bytes, over the limit of {Options.MaxFramePayload}");
+        }
+
+        if (!_settingsReceived && type != FrameType.Settings)
+        {
+            throw Violation(header, $"{type} frame before the Settings frame, which must come first");
+        }
+    }
+
+    private void Dispatch(FrameType type, uint channelId, in ReadOnlySequence<byte> payload, ReadOnlySpan<byte> header)
+    {
+        switch (type)
+        {
+            case FrameType.Settings:
+                OnSettings(channelId, payload, header);
+                return;
+            case FrameType.Open:
+                OnOpen(channelId, header);
+                return;
+            case FrameType.Ping:
+                CheckConnectionFrame(channelId, type, header);
+                Span<byte> ping = stackalloc byte[Frame.PingLength];
+                payload.CopyTo(ping);
+
+                // A peer that pings without reading must not make answers pile up here.
+                if (Writer.AppendIfBelow(64 * 1024, FrameType.Pong, 0, ping))
+                {
+                    Writer.FlushInBackground();
+                }
+
+                return;
+            case FrameType.Pong:
+                CheckConnectionFrame(channelId, type, header);
+                return;
+            case FrameType.GoAway:
+                CheckConnectionFrame(channelId, type, header);
+                OnGoAway(payload, header);
+                return;
+        }
+
+        if (!_channels.TryGetValue(channelId, out var channel))
+        {
+            if (IsClosedChannel(channelId))
+            {
+                // A frame that crossed this side's reset or end: the channel is gone, the frame means nothing now.
+                return;
+            }
+
+            throw Violation(header, $"{type} frame for channel {channelId}, which was never opened");
+        }
+
+        string? error;
+        switch (type)
+        {
+            case FrameType.Data:
+                error = channel.OnData(payload);
+                break;
+            case FrameType.WindowUpdate:
+                Span<byte> increment = stackalloc byte[4];
+                payload.CopyTo(increment);
+                error = channel.OnWindowUpdate(BinaryPrimitives.ReadUInt32LittleEndian(increment));
+                break;
+            case FrameType.End:
+                error = channel.OnEnd();
+                break;
+            default:
+                channel.OnReset(DecodeMessage(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()));
+                error = null;
+                break;
+        }
+
+        if (error is not null)
+        {
+            throw Violation(header, error);
+        }
+    }
+
+    private void OnSettings(uint channelId, in ReadOnlySequence<byte> payload, ReadOnlySpan<byte> header)
+    {
+        CheckConnectionFrame(channelId, FrameType.Settings, header);
+        if (_settingsReceived)
+        {
+            throw Violation(header, "a second Settings frame");
+        }
+
+        Span<byte> bytes = stackalloc byte[Frame.SettingsLength];
+        payload.CopyTo(bytes);
+        var window = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+        var maxPayload = BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
+        if (window < Frame.MinWindow || window > Frame.MaxWindow)
+        {
+            throw Violation(header, $"Settings with a window of {window} bytes; it must be from {Frame.MinWindow} to {Frame.MaxWindow}");
+        }
+
+        if (maxPayload < Frame.MinMaxPayload || maxPayload > Frame.MaxPayloadLimit)
+        {
+            throw Violation(header, $"Settings with a largest payload of {maxPayload} bytes; it must be from {Frame.MinMaxPayload} to {Frame.MaxPayloadLimit}");
+        }
+
+        _settingsReceived = true;
+        Volatile.Write(ref _peerMaxPayload, (int)maxPayload);
+        lock (_channelsLock)
+        {
+            // Channels opened before the peer's window was known start now.
+            _peerWindow = (int)window;
+            foreach (var channel in _channels.Values)
+            {
+                channel.AddInitialCredit(window);
+            }
+        }
+    }
+
+    private void OnOpen(uint channelId, ReadOnlySpan<byte> header)
+    {
+        var peerParity = _role == ConnectionRole.Client ? 0u : 1u;
+        if (channelId == 0 || (channelId & 1) != peerParity)
+        {
+            throw Violation(header, $"Open of channel {channelId}, an id the peer may not open (it opens {(peerParity == 1 ? "odd" : "even")} ids from {(peerParity == 1 ? 1 : 2)})");
+        }
+
+        MultiplexedChannel? channel = null;
+        lock (_channelsLock)
+        {
+            if (channelId <= _highestRemoteId)
+            {
+                throw Violation(header, $"Open of channel {channelId}, not above the last channel the peer opened ({_highestRemoteId})");
+            }
+
+            _highestRemoteId = channelId;
+            if (_channels.Count < Options.MaxChannels)
+            {
+                channel = new MultiplexedChannel(this, channelId, _peerWindow);
+                _channels[channelId] = channel;
+            }
+        }
+
+        if (channel is null)
+        {
+            // Over the limit: refuse this channel politely; the connection and the other channels go on.
+            if (Writer.Append(FrameType.Reset, channelId, MultiplexedChannel.EncodeMessage($"The peer has {Options.MaxChannels} channels open, its limit.")))
+            {
+                Writer.FlushInBackground();
+            }
+
+            return;
+        }
+
+        if (!_accepted.Writer.TryWrite(channel))
+        {
+            channel.Abandon(new ObjectDisposedException(ToString()));
+        }
+    }
+
+    private void OnGoAway(in ReadOnlySequence<byte> payload, ReadOnlySpan<byte> header)
+    {
+        if (payload.Length == 0)
+        {
+            throw Violation(header, "GoAway without its code byte");
+        }
+
+        var bytes = payload.ToArray();
+        var reason = DecodeMessage(bytes.AsSpan(1));
+        var lost = new ConnectionLostException(bytes[0] switch
+        {
+            Frame.GoAwayNormal => $"The peer closed the connection: {reason}",
+            Frame.GoAwayProtocolError => $"The peer closed the connection because this side broke the protocol: {reason}",
+            _ => $"The peer closed the connection because of an error: {reason}",
+        });
+        Terminate(lost, bytes[0] == Frame.GoAwayNormal ? null : lost, 0, null);
+    }
+
+    private void CheckConnectionFrame(uint channelId, FrameType type, ReadOnlySpan<byte> header)
+    {
+        if (channelId != 0)
+        {
+            throw Violation(header, $"{type} frame on channel {channelId}; it belongs to the connection and must carry channel 0");
+        }
+    }
+
+    private bool IsClosedChannel(uint channelId)
+    {
+        if (channelId == 0)
+        {
+            return true;
+        }
+
+        var localParity = _role == ConnectionRole.Client ? 1u : 0u;
+        lock (_channelsLock)
+        {
+            return (channelId & 1) == localParity ? channelId < _nextLocalId : channelId <= _highestRemoteId;
+        }
+    }
+
+    private ProtocolException Violation(ReadOnlySpan<byte> header, string what) =>
+        new(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{what} (frame at byte {_offset} of the multiplexed stream, header {Convert.ToHexString(header)})."));
+}

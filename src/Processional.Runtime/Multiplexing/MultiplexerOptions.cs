@@ -1,0 +1,78 @@
+using System.IO.Pipelines;
+
+namespace Processional.Multiplexing;
+
+/// <summary>Tuning of a <see cref="Multiplexer"/>. Immutable; <see cref="Default"/> holds the defaults.</summary>
+public sealed class MultiplexerOptions
+{
+    private readonly int _channelWindow = 1 << 20;
+    private readonly int _maxFramePayload = 64 * 1024;
+    private readonly int _maxChannels = 1024;
+    private readonly TimeSpan? _keepAliveInterval;
+    private readonly TimeSpan _disposeTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>The defaults: 1 MiB window, 64 KiB frames, 1024 channels, no heartbeat.</summary>
+    public static MultiplexerOptions Default { get; } = new();
+
+    /// <summary>
+    /// How many bytes the peer may send on one channel before this side's reader has consumed them: the per-channel
+    /// flow-control window, 1 KiB to 1 GiB. Default 1 MiB. A reader that falls behind by a whole window stops only
+    /// its own channel's sender; the other channels keep flowing.
+    /// </summary>
+    public int ChannelWindow
+    {
+        get => _channelWindow;
+        init => _channelWindow = CheckRange(value, Frame.MinWindow, Frame.MaxWindow, nameof(ChannelWindow));
+    }
+
+    /// <summary>The largest frame payload this side accepts and sends, 1 KiB to 16 MiB - 1. Default 64 KiB.</summary>
+    public int MaxFramePayload
+    {
+        get => _maxFramePayload;
+        init => _maxFramePayload = CheckRange(value, Frame.MinMaxPayload, Frame.MaxPayloadLimit, nameof(MaxFramePayload));
+    }
+
+    /// <summary>How many channels may be open at once on the connection (both directions together). Default 1024.</summary>
+    public int MaxChannels
+    {
+        get => _maxChannels;
+        init => _maxChannels = CheckRange(value, 1, 1 << 20, nameof(MaxChannels));
+    }
+
+    /// <summary>
+    /// How often to ping the peer; <see langword="null"/> (the default) sends no heartbeat. With a heartbeat, a peer
+    /// that sends nothing at all for <see cref="KeepAliveTimeout"/> is taken as lost.
+    /// </summary>
+    public TimeSpan? KeepAliveInterval
+    {
+        get => _keepAliveInterval;
+        init => _keepAliveInterval = value is { } v && v <= TimeSpan.Zero
+            ? throw new ArgumentOutOfRangeException(nameof(KeepAliveInterval), v, "The interval must be positive.")
+            : value;
+    }
+
+    /// <summary>How long the peer may stay silent when <see cref="KeepAliveInterval"/> is set; default three intervals.</summary>
+    public TimeSpan? KeepAliveTimeout { get; init; }
+
+    /// <summary>
+    /// How long <see cref="Multiplexer.DisposeAsync"/> waits for the farewell frame to be sent and the reading loop to
+    /// stop before it closes the transport regardless. Default 2 s.
+    /// </summary>
+    public TimeSpan DisposeTimeout
+    {
+        get => _disposeTimeout;
+        init => _disposeTimeout = value < TimeSpan.Zero ? throw new ArgumentOutOfRangeException(nameof(DisposeTimeout)) : value;
+    }
+
+    /// <summary>
+    /// Where the continuations of channel reads run. Default <see cref="PipeScheduler.ThreadPool"/>, so that a slow
+    /// reader never holds up the connection's reading loop. <see cref="PipeScheduler.Inline"/> saves a thread hop per
+    /// message but runs the reader's code on the reading loop: only for readers that never block.
+    /// </summary>
+    public PipeScheduler ReaderScheduler { get; init; } = PipeScheduler.ThreadPool;
+
+    internal TimeSpan EffectiveKeepAliveTimeout => KeepAliveTimeout ?? (KeepAliveInterval is { } i ? i * 3 : Timeout.InfiniteTimeSpan);
+
+    private static int CheckRange(int value, int min, int max, string name) =>
+        value < min || value > max ? throw new ArgumentOutOfRangeException(name, value, $"Must be from {min} to {max}.") : value;
+}

@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+
+namespace Processional.Transport;
+
+/// <summary>
+/// How <see cref="Connection"/> connects and how <see cref="ConnectionListener"/> accepts: the shared secret, the
+/// timeouts, and the identity this side announces. Immutable; <see cref="Default"/> holds the defaults.
+/// </summary>
+public sealed class ConnectionOptions
+{
+    /// <summary>The shortest secret accepted, in bytes.</summary>
+    public const int MinSecretLength = 16;
+
+    /// <summary>The longest secret accepted, in bytes.</summary>
+    public const int MaxSecretLength = 1024;
+
+    private readonly ReadOnlyMemory<byte> _secret;
+    private readonly TimeSpan _connectTimeout = TimeSpan.FromSeconds(10);
+    private readonly TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The defaults: no secret, 10 s to connect, 10 s for the handshake, <see cref="ProgramIdentity.Current"/>.</summary>
+    public static ConnectionOptions Default { get; } = new();
+
+    /// <summary>
+    /// The shared secret both ends prove they know (HMAC-SHA256 challenge-response in both directions), from
+    /// <see cref="MinSecretLength"/> to <see cref="MaxSecretLength"/> bytes; empty for none. Required on TCP. When one
+    /// end has a secret and the other has none or a different one, the handshake fails on both ends.
+    /// </summary>
+    public ReadOnlyMemory<byte> Secret
+    {
+        get => _secret;
+        init
+        {
+            if (!value.IsEmpty && (value.Length < MinSecretLength || value.Length > MaxSecretLength))
+            {
+                throw new ArgumentException($"A secret must be {MinSecretLength} to {MaxSecretLength} bytes long; this one is {value.Length}.", nameof(value));
+            }
+
+            _secret = value.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// How long <see cref="Connection.ConnectAsync"/> keeps retrying while nothing listens at the endpoint yet, before
+    /// it throws a <see cref="TimeoutException"/> naming the endpoint. Default 10 s.
+    /// </summary>
+    public TimeSpan ConnectTimeout
+    {
+        get => _connectTimeout;
+        init => _connectTimeout = CheckTimeout(value, nameof(ConnectTimeout));
+    }
+
+    /// <summary>How long the handshake may take before it fails with a <see cref="ProtocolException"/>. Default 10 s.</summary>
+    public TimeSpan HandshakeTimeout
+    {
+        get => _handshakeTimeout;
+        init => _handshakeTimeout = CheckTimeout(value, nameof(HandshakeTimeout));
+    }
+
+    /// <summary>The identity this side announces; <see langword="null"/> for <see cref="ProgramIdentity.Current"/>.</summary>
+    public ProgramIdentity? Identity { get; init; }
+
+    /// <summary>The protocol version this side announces; only tests change it.</summary>
+    internal ushort ProtocolVersion { get; init; } = Handshake.CurrentVersion;
+
+    /// <summary>Whether a secret is set.</summary>
+    internal bool HasSecret => !_secret.IsEmpty;
+
+    /// <summary>A new random secret of 32 bytes, for example to hand to a child process.</summary>
+    /// <returns>The secret.</returns>
+    public static byte[] CreateSecret() => RandomNumberGenerator.GetBytes(32);
+
+    private static TimeSpan CheckTimeout(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(name, value, "A timeout must be positive or Timeout.InfiniteTimeSpan.");
+        }
+
+        return value;
+    }
+}

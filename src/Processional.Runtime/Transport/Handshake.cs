@@ -1,0 +1,340 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Processional.Transport;
+
+/// <summary>
+/// The handshake that opens every connection (docs/protocol.md, "Handshake"): both ends send a hello at once (magic,
+/// version, role, whether they have a secret, a random nonce); with secrets, each proves it knows the secret with an
+/// HMAC over both hellos; then each sends its identity (process id and program modules). Written by hand with
+/// <see cref="BinaryPrimitives"/> so that it depends on no serializer.
+/// </summary>
+internal static class Handshake
+{
+    /// <summary>The protocol version this build speaks.</summary>
+    public const ushort CurrentVersion = 1;
+
+    /// <summary>"PRCN" in ASCII: the first four bytes of every connection.</summary>
+    public const uint Magic = 0x4E435250;
+
+    /// <summary>The hello has this size in every protocol version, so that a version mismatch is always read whole.</summary>
+    public const int HelloLength = 40;
+
+    public const int NonceLength = 32;
+    public const int ProofLength = 32;
+
+    /// <summary>The largest identity message accepted (its body, after the length).</summary>
+    public const int MaxIdentityLength = 1 << 20;
+
+    /// <summary>The longest assembly name accepted, in UTF-8 bytes.</summary>
+    public const int MaxModuleNameLength = 1024;
+
+    public const byte FlagHasSecret = 0x01;
+
+    private static readonly byte[] s_clientLabel = "processional-v1 client proof"u8.ToArray();
+    private static readonly byte[] s_serverLabel = "processional-v1 server proof"u8.ToArray();
+
+    /// <summary>Runs the handshake on <paramref name="transport"/>; on success the reader is positioned after it.</summary>
+    /// <param name="transport">The connected byte stream.</param>
+    /// <param name="role">This side's role.</param>
+    /// <param name="options">Secret, timeout, identity and version.</param>
+    /// <param name="peer">How error messages name the peer, for example its endpoint.</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <returns>The peer's identity and whether it was authenticated.</returns>
+    /// <exception cref="ProtocolException">The peer is not a Processional peer, speaks another version, failed authentication, sent a malformed identity, closed the connection or stalled.</exception>
+    public static async Task<HandshakeResult> RunAsync(IDuplexPipe transport, ConnectionRole role, ConnectionOptions options, string peer, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.HandshakeTimeout != Timeout.InfiniteTimeSpan)
+        {
+            timeout.CancelAfter(options.HandshakeTimeout);
+        }
+
+        var state = new State(transport.Input, peer);
+        try
+        {
+            return await RunCoreAsync(transport, role, options, state, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ProtocolException(
+                $"The handshake with {peer} did not complete within {options.HandshakeTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s: " +
+                $"it stalled while {state.Stage} (received {state.Received} of {state.Expected} bytes).");
+        }
+        catch (IOException ex) when (ex is not ProtocolException)
+        {
+            throw new ProtocolException($"The handshake with {peer} failed while {state.Stage}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Writes a hello: magic, version, role, flags, nonce (docs/protocol.md).</summary>
+    internal static void WriteHello(Span<byte> destination, ushort version, ConnectionRole role, bool hasSecret, ReadOnlySpan<byte> nonce)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(destination, Magic);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[4..], version);
+        destination[6] = role == ConnectionRole.Client ? (byte)0 : (byte)1;
+        destination[7] = hasSecret ? FlagHasSecret : (byte)0;
+        nonce[..NonceLength].CopyTo(destination[8..]);
+    }
+
+    /// <summary>The proof that <paramref name="role"/> knows the secret: HMAC-SHA256(secret, label, client hello, server hello).</summary>
+    internal static byte[] ComputeProof(ReadOnlySpan<byte> secret, ConnectionRole role, ReadOnlySpan<byte> clientHello, ReadOnlySpan<byte> serverHello)
+    {
+        var label = role == ConnectionRole.Client ? s_clientLabel : s_serverLabel;
+        Span<byte> message = stackalloc byte[s_clientLabel.Length + (2 * HelloLength)];
+        label.CopyTo(message);
+        clientHello.CopyTo(message[label.Length..]);
+        serverHello.CopyTo(message[(label.Length + HelloLength)..]);
+        return HMACSHA256.HashData(secret, message);
+    }
+
+    /// <summary>Encodes the identity message: body length, process id, module count, then name and MVID per module.</summary>
+    internal static byte[] EncodeIdentity(int processId, ProgramIdentity program)
+    {
+        var length = 4 + 2;
+        foreach (var module in program.Modules)
+        {
+            length += 2 + Encoding.UTF8.GetByteCount(module.Name) + 16;
+        }
+
+        if (length > MaxIdentityLength)
+        {
+            throw new InvalidOperationException($"The program identity is {length} bytes; the protocol allows {MaxIdentityLength}.");
+        }
+
+        var bytes = new byte[4 + length];
+        var span = bytes.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)length);
+        BinaryPrimitives.WriteInt32LittleEndian(span[4..], processId);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], (ushort)program.Modules.Count);
+        var offset = 10;
+        foreach (var module in program.Modules)
+        {
+            var nameLength = Encoding.UTF8.GetBytes(module.Name, span[(offset + 2)..]);
+            if (nameLength > MaxModuleNameLength)
+            {
+                throw new InvalidOperationException($"The assembly name '{module.Name}' is longer than {MaxModuleNameLength} bytes.");
+            }
+
+            BinaryPrimitives.WriteUInt16LittleEndian(span[offset..], (ushort)nameLength);
+            offset += 2 + nameLength;
+            module.ModuleVersionId.TryWriteBytes(span[offset..]);
+            offset += 16;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Decodes an identity body (after its length), checking every count and length against what remains.</summary>
+    internal static PeerIdentity DecodeIdentity(ReadOnlySpan<byte> body, string peer)
+    {
+        if (body.Length < 6)
+        {
+            throw new ProtocolException($"The identity sent by {peer} is {body.Length} bytes; it needs at least 6.");
+        }
+
+        var processId = BinaryPrimitives.ReadInt32LittleEndian(body);
+        var count = BinaryPrimitives.ReadUInt16LittleEndian(body[4..]);
+        if (count > ProgramIdentity.MaxModules)
+        {
+            throw new ProtocolException($"The identity sent by {peer} lists {count} modules; at most {ProgramIdentity.MaxModules} are allowed.");
+        }
+
+        var modules = new ModuleIdentity[count];
+        var offset = 6;
+        for (var i = 0; i < count; i++)
+        {
+            if (body.Length - offset < 2)
+            {
+                throw new ProtocolException($"The identity sent by {peer} ends inside module {i} of {count} (at byte {offset} of {body.Length}).");
+            }
+
+            int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(body[offset..]);
+            offset += 2;
+            if (nameLength > MaxModuleNameLength || body.Length - offset < nameLength + 16)
+            {
+                throw new ProtocolException(
+                    $"The identity sent by {peer} gives module {i} a name of {nameLength} bytes, more than the {Math.Min(MaxModuleNameLength, Math.Max(0, body.Length - offset - 16))} allowed at byte {offset} of {body.Length}.");
+            }
+
+            string name;
+            try
+            {
+                name = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body.Slice(offset, nameLength));
+            }
+            catch (DecoderFallbackException ex)
+            {
+                throw new ProtocolException($"The identity sent by {peer} has a module name that is not valid UTF-8 (module {i}, byte {offset}).", ex);
+            }
+
+            offset += nameLength;
+            modules[i] = new ModuleIdentity(name, new Guid(body.Slice(offset, 16)));
+            offset += 16;
+        }
+
+        if (offset != body.Length)
+        {
+            throw new ProtocolException($"The identity sent by {peer} has {body.Length - offset} bytes after its last module.");
+        }
+
+        return new PeerIdentity(processId, new ProgramIdentity(modules));
+    }
+
+    private static async Task<HandshakeResult> RunCoreAsync(IDuplexPipe transport, ConnectionRole role, ConnectionOptions options, State state, CancellationToken cancellationToken)
+    {
+        var peer = state.Peer;
+        var output = transport.Output;
+
+        state.Begin("sending this side's hello", 0);
+        var nonce = RandomNumberGenerator.GetBytes(NonceLength);
+        var localHello = new byte[HelloLength];
+        WriteHello(localHello, options.ProtocolVersion, role, options.HasSecret, nonce);
+        await WriteAsync(output, localHello, cancellationToken).ConfigureAwait(false);
+
+        // The magic is checked alone first, so that a stranger (an HTTP client, a port scanner) is refused at once
+        // instead of when the handshake times out.
+        state.Begin("waiting for the peer's hello", HelloLength);
+        var magic = await state.ReadAsync(4, cancellationToken).ConfigureAwait(false);
+        CheckMagic(magic, peer);
+        var remoteHello = new byte[HelloLength];
+        magic.CopyTo(remoteHello, 0);
+        (await state.ReadAsync(HelloLength - 4, cancellationToken).ConfigureAwait(false)).CopyTo(remoteHello, 4);
+        CheckHello(remoteHello, role, options.ProtocolVersion, peer);
+
+        var remoteHasSecret = (remoteHello[7] & FlagHasSecret) != 0;
+        if (options.HasSecret && !remoteHasSecret)
+        {
+            throw new ProtocolException($"Authentication with {peer} failed: this side requires a shared secret, but the peer has none configured.");
+        }
+
+        if (!options.HasSecret && remoteHasSecret)
+        {
+            throw new ProtocolException($"Authentication with {peer} failed: the peer requires a shared secret, but this side has none configured.");
+        }
+
+        if (options.HasSecret)
+        {
+            var clientHello = role == ConnectionRole.Client ? localHello : remoteHello;
+            var serverHello = role == ConnectionRole.Client ? remoteHello : localHello;
+            var secret = options.Secret.Span;
+            state.Begin("sending this side's proof of the secret", 0);
+            await WriteAsync(output, ComputeProof(secret, role, clientHello, serverHello), cancellationToken).ConfigureAwait(false);
+
+            state.Begin("waiting for the peer's proof of the secret", ProofLength);
+            var remoteProof = await state.ReadAsync(ProofLength, cancellationToken).ConfigureAwait(false);
+            var remoteRole = role == ConnectionRole.Client ? ConnectionRole.Server : ConnectionRole.Client;
+            var expected = ComputeProof(options.Secret.Span, remoteRole, clientHello, serverHello);
+            if (!CryptographicOperations.FixedTimeEquals(expected, remoteProof))
+            {
+                throw new ProtocolException($"Authentication with {peer} failed: its proof does not match this side's shared secret (the two ends have different secrets).");
+            }
+        }
+
+        state.Begin("sending this side's identity", 0);
+        await WriteAsync(output, EncodeIdentity(Environment.ProcessId, options.Identity ?? ProgramIdentity.Current), cancellationToken).ConfigureAwait(false);
+
+        state.Begin("waiting for the length of the peer's identity", 4);
+        var lengthBytes = await state.ReadAsync(4, cancellationToken).ConfigureAwait(false);
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(lengthBytes);
+        if (length > MaxIdentityLength)
+        {
+            throw new ProtocolException($"The identity sent by {peer} claims {length} bytes; at most {MaxIdentityLength} are allowed.");
+        }
+
+        state.Begin("waiting for the peer's identity", (int)length);
+        var body = await state.ReadAsync((int)length, cancellationToken).ConfigureAwait(false);
+        return new HandshakeResult(DecodeIdentity(body, peer), options.HasSecret);
+    }
+
+    private static void CheckMagic(byte[] magic, string peer)
+    {
+        if (BinaryPrimitives.ReadUInt32LittleEndian(magic) != Magic)
+        {
+            var text = new string([.. magic.Select(b => b is >= 0x20 and < 0x7F ? (char)b : '.')]);
+            throw new ProtocolException($"{peer} is not a Processional peer: its first bytes are {Convert.ToHexString(magic)} ('{text}'), not 5052434E ('PRCN').");
+        }
+    }
+
+    private static void CheckHello(ReadOnlySpan<byte> hello, ConnectionRole role, ushort version, string peer)
+    {
+        var remoteVersion = BinaryPrimitives.ReadUInt16LittleEndian(hello[4..]);
+        if (remoteVersion != version)
+        {
+            throw new ProtocolException($"Protocol version mismatch: {peer} speaks Processional protocol version {remoteVersion}; this side speaks version {version}.");
+        }
+
+        if (hello[6] > 1)
+        {
+            throw new ProtocolException($"The hello sent by {peer} has role byte {hello[6]}; only 0 (client) and 1 (server) exist.");
+        }
+
+        var remoteRole = hello[6] == 0 ? ConnectionRole.Client : ConnectionRole.Server;
+        if (remoteRole == role)
+        {
+            throw new ProtocolException($"Both ends of the connection with {peer} claim to be the {role.ToString().ToLowerInvariant()}.");
+        }
+
+        if ((hello[7] & ~FlagHasSecret) != 0)
+        {
+            throw new ProtocolException($"The hello sent by {peer} has unknown flags 0x{hello[7]:X2}.");
+        }
+    }
+
+    private static async ValueTask WriteAsync(PipeWriter output, byte[] bytes, CancellationToken cancellationToken)
+    {
+        output.Write(bytes);
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Where the handshake is, for error messages, and the reader that tracks how much has come in.</summary>
+    private sealed class State(PipeReader input, string peer)
+    {
+        public string Peer { get; } = peer;
+
+        public string Stage { get; private set; } = "starting";
+
+        public long Received { get; private set; }
+
+        public int Expected { get; private set; }
+
+        public void Begin(string stage, int expected)
+        {
+            Stage = stage;
+            Expected = expected;
+            Received = 0;
+        }
+
+        public async ValueTask<byte[]> ReadAsync(int count, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                Received = buffer.Length;
+                if (buffer.Length >= count)
+                {
+                    var bytes = buffer.Slice(0, count).ToArray();
+                    input.AdvanceTo(buffer.GetPosition(count));
+                    return bytes;
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    throw new ProtocolException($"{Peer} closed the connection during the handshake while this side was {Stage} (received {buffer.Length} of {count} bytes).");
+                }
+
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+    }
+}
+
+/// <summary>What a successful handshake learnt.</summary>
+/// <param name="Remote">The peer's identity.</param>
+/// <param name="Authenticated">Whether both ends proved the shared secret.</param>
+internal sealed record HandshakeResult(PeerIdentity Remote, bool Authenticated);

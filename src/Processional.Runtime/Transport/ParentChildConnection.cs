@@ -1,0 +1,82 @@
+namespace Processional.Transport;
+
+/// <summary>
+/// The private connection between a parent process and a child it starts. The parent calls
+/// <see cref="CreateListenerAsync"/> and gives the child the environment variables of the returned
+/// <see cref="ParentChildListener"/>; the child calls <see cref="ConnectToParentAsync"/>.
+/// </summary>
+/// <remarks>
+/// The parent listens on a Unix socket with a random name in a fresh directory only its user can enter (0700), and
+/// hands the child that endpoint and a random one-time secret. It accepts exactly one connection that proves the
+/// secret, then removes the socket file and the directory. Nothing is inherited through file descriptors: .NET creates
+/// sockets close-on-exec, and a descriptor made inheritable would leak into every process the parent starts.
+/// </remarks>
+public static class ParentChildConnection
+{
+    /// <summary>The environment variable that carries the parent's endpoint to the child.</summary>
+    public const string EndpointVariable = "PROCESSIONAL_PARENT_ENDPOINT";
+
+    /// <summary>The environment variable that carries the one-time secret (base64) to the child.</summary>
+    public const string SecretVariable = "PROCESSIONAL_PARENT_SECRET";
+
+    /// <summary>Whether this process was started with a parent connection to make (its environment names one).</summary>
+    public static bool HasParent => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(EndpointVariable));
+
+    /// <summary>Creates the parent's side: a private listener for one child.</summary>
+    /// <param name="options">Handshake timeout and identity; any secret in it is replaced by a fresh one-time secret.</param>
+    /// <param name="cancellationToken">Cancels creating the listener.</param>
+    /// <returns>The listener; give its <see cref="ParentChildListener.EnvironmentVariables"/> to the child.</returns>
+    public static Task<ParentChildListener> CreateListenerAsync(ConnectionOptions? options = null, CancellationToken cancellationToken = default) =>
+        ParentChildListener.CreateAsync(options ?? ConnectionOptions.Default, cancellationToken);
+
+    /// <summary>
+    /// Connects the child to its parent, using the endpoint and secret from this process's environment. On success the
+    /// two variables are removed from this process's environment, so that they are not passed on to its own children.
+    /// </summary>
+    /// <param name="options">Connect and handshake timeouts and identity; the secret comes from the environment.</param>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    /// <returns>The authenticated connection to the parent.</returns>
+    /// <exception cref="InvalidOperationException">This process was not started by a Processional parent (the variables are missing or malformed).</exception>
+    public static async Task<Connection> ConnectToParentAsync(ConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var endpointText = Environment.GetEnvironmentVariable(EndpointVariable);
+        var secretText = Environment.GetEnvironmentVariable(SecretVariable);
+        if (string.IsNullOrEmpty(endpointText) || string.IsNullOrEmpty(secretText))
+        {
+            throw new InvalidOperationException(
+                $"This process was not started by a Processional parent: the environment variables {EndpointVariable} and {SecretVariable} must both be set.");
+        }
+
+        if (!Endpoint.TryParse(endpointText, out var endpoint))
+        {
+            throw new InvalidOperationException($"{EndpointVariable} holds '{endpointText}', which is not an endpoint.");
+        }
+
+        byte[] secret;
+        try
+        {
+            secret = Convert.FromBase64String(secretText);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidOperationException($"{SecretVariable} is not base64.", ex);
+        }
+
+        options ??= ConnectionOptions.Default;
+        var connection = await Connection.ConnectAsync(
+            endpoint,
+            new ConnectionOptions
+            {
+                Secret = secret,
+                ConnectTimeout = options.ConnectTimeout,
+                HandshakeTimeout = options.HandshakeTimeout,
+                Identity = options.Identity,
+                ProtocolVersion = options.ProtocolVersion,
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        Environment.SetEnvironmentVariable(EndpointVariable, null);
+        Environment.SetEnvironmentVariable(SecretVariable, null);
+        return connection;
+    }
+}
