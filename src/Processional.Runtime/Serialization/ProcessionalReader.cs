@@ -80,6 +80,21 @@ public ref struct ProcessionalReader
         return ReadUnmanagedSlow<T>();
     }
 
+    /// <summary>Reads the raw bytes of a value known to hold no references (see <see cref="ProcessionalWriter{TBufferWriter}.WriteRaw{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal T ReadRaw<T>()
+    {
+        var size = Unsafe.SizeOf<T>();
+        if (_current.Length >= size)
+        {
+            var value = Unsafe.ReadUnaligned<T>(ref MemoryMarshal.GetReference(_current));
+            _current = _current[size..];
+            return value;
+        }
+
+        return ReadRawSlow<T>();
+    }
+
     /// <summary>Reads an object header. Returns <see langword="false"/> for a null object.</summary>
     /// <param name="memberCount">The number of members that follow.</param>
     /// <returns><see langword="true"/> when an object follows.</returns>
@@ -117,6 +132,28 @@ public ref struct ProcessionalReader
         }
 
         CheckLength(length, minimumElementSize: 1, offset);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a collection header whose elements take at least <paramref name="minimumElementSize"/> bytes each on the
+    /// wire. Returns <see langword="false"/> for a null collection. The length is checked against
+    /// <see cref="ProcessionalSerializerOptions.MaxCollectionLength"/> and against the bytes that remain, so that a forged
+    /// length cannot make the caller allocate more than the input could fill.
+    /// </summary>
+    /// <param name="length">The number of elements that follow.</param>
+    /// <param name="minimumElementSize">The fewest bytes one element takes (at least 1).</param>
+    /// <returns><see langword="true"/> when a collection follows.</returns>
+    public bool TryReadCollectionHeader(out int length, int minimumElementSize)
+    {
+        var offset = Consumed;
+        length = ReadUnmanaged<int>();
+        if (length == WireFormat.NullCollection)
+        {
+            return false;
+        }
+
+        CheckLength(length, Math.Max(1, minimumElementSize), offset);
         return true;
     }
 
@@ -289,8 +326,95 @@ public ref struct ProcessionalReader
         }
 
         var array = GC.AllocateUninitializedArray<T>(length);
-        ReadBlock(MemoryMarshal.AsBytes(array.AsSpan()));
+        ReadRawElements(array.AsSpan());
         return array;
+    }
+
+    /// <summary>
+    /// Reads an array written by <see cref="ProcessionalWriter{TBufferWriter}.WriteArray{T}"/>: a collection header, then
+    /// the elements (one block copy when <typeparamref name="T"/> holds no references).
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <returns>The array, or <see langword="null"/>.</returns>
+    public T?[]? ReadArray<T>()
+    {
+        T?[]? array = null;
+        ReadArray(ref array);
+        return array;
+    }
+
+    /// <summary>Reads an array into <paramref name="value"/>, reusing it when it already has the length read.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="value">Receives the array.</param>
+    public void ReadArray<T>(scoped ref T?[]? value)
+    {
+        // Elements without references are one block copy, so their exact size is the minimum.
+        var minimumSize = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? WireSize<T>.Minimum : Unsafe.SizeOf<T>();
+        if (!TryReadCollectionHeader(out var length, minimumSize))
+        {
+            value = null;
+            return;
+        }
+
+        if (length == 0)
+        {
+            value = [];
+            return;
+        }
+
+        if (value is null || value.Length != length)
+        {
+            value = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? new T?[length] : GC.AllocateUninitializedArray<T?>(length);
+        }
+
+        ReadElements<T>(value);
+    }
+
+    /// <summary>Reads <c>destination.Length</c> elements without a header: one block copy when <typeparamref name="T"/> holds no references.</summary>
+    internal void ReadElements<T>(scoped Span<T?> destination)
+    {
+        if (!RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            ReadRawElements(destination);
+            return;
+        }
+
+        var formatter = ProcessionalFormatterProvider.GetFormatter<T>();
+        for (var i = 0; i < destination.Length; i++)
+        {
+            ReadElement(formatter, ref destination[i]);
+        }
+    }
+
+    /// <summary>
+    /// Reads one element of a collection with its formatter, counting the nesting depth when the element can hold
+    /// references (collections of collections are bounded by <see cref="ProcessionalSerializerOptions.MaxDepth"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void ReadElement<T>(ProcessionalFormatter<T> formatter, scoped ref T? value)
+    {
+        if (!RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            formatter.Deserialize(ref this, ref value);
+            return;
+        }
+
+        EnterNested(typeof(T));
+        formatter.Deserialize(ref this, ref value);
+        _depth--;
+    }
+
+    /// <summary>Copies raw bytes into elements that hold no references; in several blocks past 2 GiB.</summary>
+    internal void ReadRawElements<T>(scoped Span<T> destination)
+    {
+        var size = Unsafe.SizeOf<T>();
+        var perBlock = int.MaxValue / size;
+        while (!destination.IsEmpty)
+        {
+            var count = Math.Min(destination.Length, perBlock);
+            ReadBlock(MemoryMarshal.CreateSpan(ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(destination)), count * size));
+            destination = destination[count..];
+        }
     }
 
     /// <summary>Copies the next <c>destination.Length</c> bytes into <paramref name="destination"/>.</summary>
@@ -428,6 +552,14 @@ public ref struct ProcessionalReader
         {
             ThrowHelper.ThrowInvalid($"String of {byteCount} bytes does not fit in the {Remaining} bytes that remain", offset);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private T ReadRawSlow<T>()
+    {
+        var value = default(T)!;
+        ReadBlock(MemoryMarshal.CreateSpan(ref Unsafe.As<T, byte>(ref value), Unsafe.SizeOf<T>()));
+        return value;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -90,6 +90,58 @@ public static class ProcessionalSerializer
         return (int)reader.Consumed;
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> to <paramref name="stream"/>. The value is serialized into pooled buffers first,
+    /// then written with asynchronous writes; the stream is neither flushed nor closed.
+    /// </summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="stream">Where the bytes go.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="options">Options; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the writes to the stream.</param>
+    /// <returns>A task that completes when the bytes are written.</returns>
+    /// <exception cref="ProcessionalSerializationException">No formatter knows a type in the value, or it nests too deeply.</exception>
+    public static async ValueTask SerializeAsync<T>(Stream stream, T? value, ProcessionalSerializerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new SegmentedBuffer();
+        Serialize(buffer, value, options);
+        await buffer.WriteToAsync(stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="stream"/> to its end into pooled buffers (at most
+    /// <see cref="ProcessionalSerializerOptions.MaxStreamBytes"/> bytes), then reads one value of type
+    /// <typeparamref name="T"/> that must fill those bytes exactly.
+    /// </summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="stream">The bytes to read.</param>
+    /// <param name="options">Options and limits; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the reads from the stream.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ProcessionalSerializationException">The stream is too long, or its bytes are truncated, corrupted, over a limit or followed by more bytes.</exception>
+    public static async ValueTask<T?> DeserializeAsync<T>(Stream stream, ProcessionalSerializerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new SegmentedBuffer();
+        await buffer.ReadFromAsync(stream, (options ?? ProcessionalSerializerOptions.Default).MaxStreamBytes, cancellationToken).ConfigureAwait(false);
+        return Deserialize<T>(buffer.AsSequence(), options);
+    }
+
+    /// <summary>Reads a value of type <typeparamref name="T"/> from the start of <paramref name="bytes"/>, which may hold more.</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="bytes">The bytes.</param>
+    /// <param name="value">Receives the value; a formatter may reuse an existing instance.</param>
+    /// <param name="options">Options and limits; <see langword="null"/> for the defaults.</param>
+    /// <returns>How many bytes the value took.</returns>
+    /// <exception cref="ProcessionalSerializationException">The bytes are truncated, corrupted or over a limit.</exception>
+    public static long Deserialize<T>(in ReadOnlySequence<byte> bytes, ref T? value, ProcessionalSerializerOptions? options = null)
+    {
+        var reader = new ProcessionalReader(bytes, options);
+        reader.ReadValue(ref value);
+        return reader.Consumed;
+    }
+
     private static void EnsureFullyConsumed(ref ProcessionalReader reader)
     {
         if (reader.Remaining != 0)
