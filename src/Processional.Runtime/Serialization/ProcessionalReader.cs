@@ -362,7 +362,8 @@ public ref struct ProcessionalReader
             return;
         }
 
-        if (value is null || value.Length != length)
+        // A covariant array (a string[] passed as object[]) cannot take the elements read: make a new one.
+        if (value is null || value.Length != length || value.GetType() != typeof(T[]))
         {
             value = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? new T?[length] : GC.AllocateUninitializedArray<T?>(length);
         }

@@ -10,6 +10,8 @@ namespace Processional.Serialization;
 /// </summary>
 public static class ProcessionalSerializer
 {
+    private const int MaxRetainedScratch = 1024 * 1024;
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_scratch;
 
@@ -36,7 +38,9 @@ public static class ProcessionalSerializer
     /// <exception cref="ProcessionalSerializationException">No formatter knows a type in the value, or it nests too deeply.</exception>
     public static byte[] Serialize<T>(in T? value, ProcessionalSerializerOptions? options = null)
     {
-        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(256);
+        // Taken off the thread while in use, so that a formatter serializing something else on the way gets its own.
+        var scratch = t_scratch ?? new ArrayBufferWriter<byte>(256);
+        t_scratch = null;
         try
         {
             Serialize(scratch, value, options);
@@ -44,7 +48,12 @@ public static class ProcessionalSerializer
         }
         finally
         {
-            scratch.ResetWrittenCount();
+            // One large value must not pin a large buffer to the thread for good.
+            if (scratch.Capacity <= MaxRetainedScratch)
+            {
+                scratch.ResetWrittenCount();
+                t_scratch = scratch;
+            }
         }
     }
 

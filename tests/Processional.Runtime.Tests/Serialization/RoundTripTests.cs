@@ -262,6 +262,12 @@ public sealed class RoundTripTests
         ProcessionalSerializer.Deserialize(ProcessionalSerializer.Serialize(new Dictionary<string, int> { ["A"] = 1 }), ref dictionary);
         Assert.Equal(1, dictionary!["a"]);
         Assert.Single(dictionary);
+
+        // A covariant array cannot hold what is read: a new array of the declared type replaces it.
+        IShape?[]? covariant = new Xyz[2];
+        ProcessionalSerializer.Deserialize(ProcessionalSerializer.Serialize(new IShape?[] { new Circle { Radius = 1 }, null }), ref covariant);
+        Assert.IsType<IShape[]>(covariant);
+        Assert.IsType<Circle>(covariant![0]);
         return Task.CompletedTask;
     }
 }

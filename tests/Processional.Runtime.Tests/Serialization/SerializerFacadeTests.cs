@@ -131,6 +131,42 @@ public sealed class SerializerFacadeTests
         return Task.CompletedTask;
     }
 
+    [Fact(Timeout = TestTimeouts.Short)]
+    public Task A_formatter_may_serialize_to_an_array_while_an_array_is_being_serialized()
+    {
+        ProcessionalFormatterProvider.TryRegister(new EnvelopeFormatter());
+        var envelope = new Envelope { Inner = SampleCustomer() };
+
+        var bytes = ProcessionalSerializer.Serialize(envelope);
+
+        var payload = ProcessionalSerializer.Deserialize<Envelope>(bytes)!.Payload;
+        Assert.Equal(ProcessionalSerializer.Serialize(SampleCustomer()), payload);
+        return Task.CompletedTask;
+    }
+
+    private sealed class Envelope
+    {
+        public Customer? Inner { get; init; }
+
+        public byte[]? Payload { get; init; }
+    }
+
+    /// <summary>Writes its inner value as a nested byte array made with the byte[] overload, as an RPC envelope might.</summary>
+    private sealed class EnvelopeFormatter : ProcessionalFormatter<Envelope>
+    {
+        public override void Serialize<TBufferWriter>(ref ProcessionalWriter<TBufferWriter> writer, scoped ref Envelope? value)
+        {
+            writer.WriteObjectHeader(1);
+            writer.WriteUnmanagedArray(ProcessionalSerializer.Serialize(value!.Inner));
+        }
+
+        public override void Deserialize(ref ProcessionalReader reader, scoped ref Envelope? value)
+        {
+            reader.TryReadObjectHeader(out _);
+            value = new Envelope { Payload = reader.ReadUnmanagedArray<byte>() };
+        }
+    }
+
     /// <summary>Hands out at most a few bytes per read, as a socket would.</summary>
     private sealed class TrickleStream(Stream inner, int chunk) : Stream
     {

@@ -27,7 +27,8 @@ public sealed class ThreeDimensionalArrayFormatter<T> : ProcessionalFormatter<T?
             return;
         }
 
-        var reuse = value is not null;
+        // Reused only when it has the same shape and is exactly T[,,] (not a covariant array of a derived type).
+        var reuse = value is not null && value.GetType() == typeof(T[,,]);
         for (var dimension = 0; reuse && dimension < 3; dimension++)
         {
             reuse = value!.GetLength(dimension) == lengths[dimension];
