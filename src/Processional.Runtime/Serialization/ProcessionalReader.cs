@@ -295,7 +295,8 @@ public ref struct ProcessionalReader
         }
         catch (DecoderFallbackException ex)
         {
-            throw new ProcessionalSerializationException($"String of {utf8Count} bytes is not valid UTF-8 (at offset {offset})", ex);
+            ThrowHelper.ThrowInvalid($"String of {utf8Count} bytes is not valid UTF-8", offset, ex);
+            throw; // Not reached: ThrowInvalid throws, but definite assignment of the result needs a throw here.
         }
 
         if (charCount != -1 && result.Length != charCount)

@@ -10,6 +10,10 @@ internal static class ThrowHelper
         throw new ProcessionalSerializationException(message, offset);
 
     [DoesNotReturn]
+    public static void ThrowInvalid(string message, long offset, Exception innerException) =>
+        throw new ProcessionalSerializationException(message, offset, innerException);
+
+    [DoesNotReturn]
     public static void ThrowTruncated(long needed, long remaining, long offset) =>
         throw new ProcessionalSerializationException($"Input ends too early: {needed} more bytes needed, {remaining} remain", offset);
 

@@ -49,7 +49,7 @@ public sealed class BigIntegerFormatter : ProcessionalFormatter<BigInteger>
         }
         catch (OverflowException ex)
         {
-            throw new ProcessionalSerializationException($"A BigInteger of {count} bytes is too large for this runtime (at offset {offset})", ex);
+            ThrowHelper.ThrowInvalid($"A BigInteger of {count} bytes is too large for this runtime", offset, ex);
         }
         finally
         {

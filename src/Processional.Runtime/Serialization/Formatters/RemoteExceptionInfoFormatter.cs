@@ -92,7 +92,12 @@ public sealed class RemoteExceptionInfoFormatter : ProcessionalFormatter<RemoteE
             var offset = reader.Consumed;
             RemoteExceptionInfo? item = null;
             reader.ReadElement(this, ref item);
-            inner[i] = item ?? throw new ProcessionalSerializationException("An inner exception is null", offset);
+            if (item is null)
+            {
+                ThrowHelper.ThrowInvalid("An inner exception is null", offset);
+            }
+
+            inner[i] = item;
         }
 
         return inner;
@@ -110,7 +115,12 @@ public sealed class RemoteExceptionInfoFormatter : ProcessionalFormatter<RemoteE
         for (var i = 0; i < count; i++)
         {
             var offset = reader.Consumed;
-            var key = ReadDataValue(ref reader) ?? throw new ProcessionalSerializationException("A key of exception data is null", offset);
+            var key = ReadDataValue(ref reader);
+            if (key is null)
+            {
+                ThrowHelper.ThrowInvalid("A key of exception data is null", offset);
+            }
+
             data[i] = new(key, ReadDataValue(ref reader));
         }
 
@@ -196,7 +206,12 @@ public sealed class RemoteExceptionInfoFormatter : ProcessionalFormatter<RemoteE
                 return reader.ReadString();
             case TypeCode.Boolean:
                 var flag = reader.ReadUnmanaged<byte>();
-                return flag <= 1 ? flag == 1 : throw new ProcessionalSerializationException($"A boolean of exception data is {flag}", offset);
+                if (flag > 1)
+                {
+                    ThrowHelper.ThrowInvalid($"A boolean of exception data is {flag}", offset);
+                }
+
+                return flag == 1;
             case TypeCode.Char:
                 return reader.ReadUnmanaged<char>();
             case TypeCode.SByte:
@@ -228,7 +243,8 @@ public sealed class RemoteExceptionInfoFormatter : ProcessionalFormatter<RemoteE
                 DateTimeFormatter.Instance.Deserialize(ref reader, ref time);
                 return time;
             default:
-                throw new ProcessionalSerializationException($"Exception data has a value of unknown kind {tag}", offset);
+                ThrowHelper.ThrowInvalid($"Exception data has a value of unknown kind {tag}", offset);
+                return null;
         }
     }
 }
