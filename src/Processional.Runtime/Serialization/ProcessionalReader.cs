@@ -401,7 +401,7 @@ public ref struct ProcessionalReader
             return;
         }
 
-        EnterNested(typeof(T));
+        EnterNested<T>();
         formatter.Deserialize(ref this, ref value);
         _depth--;
     }
@@ -496,7 +496,7 @@ public ref struct ProcessionalReader
             return;
         }
 
-        EnterNested(typeof(T));
+        EnterNested<T>();
         formatter.Deserialize(ref this, ref value);
         _depth--;
     }
@@ -508,7 +508,7 @@ public ref struct ProcessionalReader
     public void ReadValueWithFormatter<T>(ProcessionalFormatter<T> formatter, scoped ref T? value)
     {
         ArgumentNullException.ThrowIfNull(formatter);
-        EnterNested(typeof(T));
+        EnterNested<T>();
         formatter.Deserialize(ref this, ref value);
         _depth--;
     }
@@ -517,13 +517,18 @@ public ref struct ProcessionalReader
     /// <param name="message">What was wrong.</param>
     public readonly void ThrowInvalid(string message) => ThrowHelper.ThrowInvalid(message, Consumed);
 
-    private void EnterNested(Type type)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnterNested<T>()
     {
         if (++_depth > _options.MaxDepth)
         {
-            ThrowHelper.ThrowInvalid($"Nesting deeper than {_options.MaxDepth} levels while reading {type}", Consumed);
+            ThrowDepthExceeded(typeof(T));
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly void ThrowDepthExceeded(Type type) =>
+        ThrowHelper.ThrowInvalid($"Nesting deeper than {_options.MaxDepth} levels while reading {type}", Consumed);
 
     private readonly void CheckLength(int length, int minimumElementSize, long offset)
     {
