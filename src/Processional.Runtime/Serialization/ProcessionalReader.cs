@@ -80,6 +80,21 @@ public ref struct ProcessionalReader
         return ReadUnmanagedSlow<T>();
     }
 
+    /// <summary>Reads the raw bytes of a value known to hold no references (see <see cref="ProcessionalWriter{TBufferWriter}.WriteRaw{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal T ReadRaw<T>()
+    {
+        var size = Unsafe.SizeOf<T>();
+        if (_current.Length >= size)
+        {
+            var value = Unsafe.ReadUnaligned<T>(ref MemoryMarshal.GetReference(_current));
+            _current = _current[size..];
+            return value;
+        }
+
+        return ReadRawSlow<T>();
+    }
+
     /// <summary>Reads an object header. Returns <see langword="false"/> for a null object.</summary>
     /// <param name="memberCount">The number of members that follow.</param>
     /// <returns><see langword="true"/> when an object follows.</returns>
@@ -117,6 +132,28 @@ public ref struct ProcessionalReader
         }
 
         CheckLength(length, minimumElementSize: 1, offset);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a collection header whose elements take at least <paramref name="minimumElementSize"/> bytes each on the
+    /// wire. Returns <see langword="false"/> for a null collection. The length is checked against
+    /// <see cref="ProcessionalSerializerOptions.MaxCollectionLength"/> and against the bytes that remain, so that a forged
+    /// length cannot make the caller allocate more than the input could fill.
+    /// </summary>
+    /// <param name="length">The number of elements that follow.</param>
+    /// <param name="minimumElementSize">The fewest bytes one element takes (at least 1).</param>
+    /// <returns><see langword="true"/> when a collection follows.</returns>
+    public bool TryReadCollectionHeader(out int length, int minimumElementSize)
+    {
+        var offset = Consumed;
+        length = ReadUnmanaged<int>();
+        if (length == WireFormat.NullCollection)
+        {
+            return false;
+        }
+
+        CheckLength(length, Math.Max(1, minimumElementSize), offset);
         return true;
     }
 
@@ -258,7 +295,8 @@ public ref struct ProcessionalReader
         }
         catch (DecoderFallbackException ex)
         {
-            throw new ProcessionalSerializationException($"String of {utf8Count} bytes is not valid UTF-8 (at offset {offset})", ex);
+            ThrowHelper.ThrowInvalid($"String of {utf8Count} bytes is not valid UTF-8", offset, ex);
+            throw; // Not reached: ThrowInvalid throws, but definite assignment of the result needs a throw here.
         }
 
         if (charCount != -1 && result.Length != charCount)
@@ -289,8 +327,96 @@ public ref struct ProcessionalReader
         }
 
         var array = GC.AllocateUninitializedArray<T>(length);
-        ReadBlock(MemoryMarshal.AsBytes(array.AsSpan()));
+        ReadRawElements(array.AsSpan());
         return array;
+    }
+
+    /// <summary>
+    /// Reads an array written by <see cref="ProcessionalWriter{TBufferWriter}.WriteArray{T}"/>: a collection header, then
+    /// the elements (one block copy when <typeparamref name="T"/> holds no references).
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <returns>The array, or <see langword="null"/>.</returns>
+    public T?[]? ReadArray<T>()
+    {
+        T?[]? array = null;
+        ReadArray(ref array);
+        return array;
+    }
+
+    /// <summary>Reads an array into <paramref name="value"/>, reusing it when it already has the length read.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="value">Receives the array.</param>
+    public void ReadArray<T>(scoped ref T?[]? value)
+    {
+        // Elements without references are one block copy, so their exact size is the minimum.
+        var minimumSize = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? WireSize<T>.Minimum : Unsafe.SizeOf<T>();
+        if (!TryReadCollectionHeader(out var length, minimumSize))
+        {
+            value = null;
+            return;
+        }
+
+        if (length == 0)
+        {
+            value = [];
+            return;
+        }
+
+        // A covariant array (a string[] passed as object[]) cannot take the elements read: make a new one.
+        if (value is null || value.Length != length || value.GetType() != typeof(T[]))
+        {
+            value = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? new T?[length] : GC.AllocateUninitializedArray<T?>(length);
+        }
+
+        ReadElements<T>(value);
+    }
+
+    /// <summary>Reads <c>destination.Length</c> elements without a header: one block copy when <typeparamref name="T"/> holds no references.</summary>
+    internal void ReadElements<T>(scoped Span<T?> destination)
+    {
+        if (!RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            ReadRawElements(destination);
+            return;
+        }
+
+        var formatter = ProcessionalFormatterProvider.GetFormatter<T>();
+        for (var i = 0; i < destination.Length; i++)
+        {
+            ReadElement(formatter, ref destination[i]);
+        }
+    }
+
+    /// <summary>
+    /// Reads one element of a collection with its formatter, counting the nesting depth when the element can hold
+    /// references (collections of collections are bounded by <see cref="ProcessionalSerializerOptions.MaxDepth"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void ReadElement<T>(ProcessionalFormatter<T> formatter, scoped ref T? value)
+    {
+        if (!RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            formatter.Deserialize(ref this, ref value);
+            return;
+        }
+
+        EnterNested<T>();
+        formatter.Deserialize(ref this, ref value);
+        _depth--;
+    }
+
+    /// <summary>Copies raw bytes into elements that hold no references; in several blocks past 2 GiB.</summary>
+    internal void ReadRawElements<T>(scoped Span<T> destination)
+    {
+        var size = Unsafe.SizeOf<T>();
+        var perBlock = int.MaxValue / size;
+        while (!destination.IsEmpty)
+        {
+            var count = Math.Min(destination.Length, perBlock);
+            ReadBlock(MemoryMarshal.CreateSpan(ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(destination)), count * size));
+            destination = destination[count..];
+        }
     }
 
     /// <summary>Copies the next <c>destination.Length</c> bytes into <paramref name="destination"/>.</summary>
@@ -370,7 +496,7 @@ public ref struct ProcessionalReader
             return;
         }
 
-        EnterNested(typeof(T));
+        EnterNested<T>();
         formatter.Deserialize(ref this, ref value);
         _depth--;
     }
@@ -382,7 +508,7 @@ public ref struct ProcessionalReader
     public void ReadValueWithFormatter<T>(ProcessionalFormatter<T> formatter, scoped ref T? value)
     {
         ArgumentNullException.ThrowIfNull(formatter);
-        EnterNested(typeof(T));
+        EnterNested<T>();
         formatter.Deserialize(ref this, ref value);
         _depth--;
     }
@@ -391,13 +517,18 @@ public ref struct ProcessionalReader
     /// <param name="message">What was wrong.</param>
     public readonly void ThrowInvalid(string message) => ThrowHelper.ThrowInvalid(message, Consumed);
 
-    private void EnterNested(Type type)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnterNested<T>()
     {
         if (++_depth > _options.MaxDepth)
         {
-            ThrowHelper.ThrowInvalid($"Nesting deeper than {_options.MaxDepth} levels while reading {type}", Consumed);
+            ThrowDepthExceeded(typeof(T));
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly void ThrowDepthExceeded(Type type) =>
+        ThrowHelper.ThrowInvalid($"Nesting deeper than {_options.MaxDepth} levels while reading {type}", Consumed);
 
     private readonly void CheckLength(int length, int minimumElementSize, long offset)
     {
@@ -428,6 +559,14 @@ public ref struct ProcessionalReader
         {
             ThrowHelper.ThrowInvalid($"String of {byteCount} bytes does not fit in the {Remaining} bytes that remain", offset);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private T ReadRawSlow<T>()
+    {
+        var value = default(T)!;
+        ReadBlock(MemoryMarshal.CreateSpan(ref Unsafe.As<T, byte>(ref value), Unsafe.SizeOf<T>()));
+        return value;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -31,6 +31,16 @@ public sealed class ProcessionalSerializationException : Exception
         Offset = offset;
     }
 
+    /// <summary>Creates an exception for bad input found at <paramref name="offset"/>, caused by <paramref name="innerException"/>.</summary>
+    /// <param name="message">What was wrong.</param>
+    /// <param name="offset">The offset in the input, in bytes from its start, where the problem was found.</param>
+    /// <param name="innerException">The cause.</param>
+    public ProcessionalSerializationException(string message, long offset, Exception? innerException)
+        : base($"{message} (at offset {offset})", innerException)
+    {
+        Offset = offset;
+    }
+
     /// <summary>Creates an exception with neither message nor cause.</summary>
     public ProcessionalSerializationException()
     {

@@ -3,7 +3,7 @@ namespace Processional.Serialization;
 /// <summary>Options of <see cref="ProcessionalSerializer"/>, the writer and the reader.</summary>
 public sealed record ProcessionalSerializerOptions
 {
-    /// <summary>The defaults: UTF-8 strings, a nesting depth of 500, no limit below the input's own size.</summary>
+    /// <summary>The defaults: UTF-8 strings, a nesting depth of 500, no length limit below the input's own size, streams up to 1 GiB.</summary>
     public static ProcessionalSerializerOptions Default { get; } = new();
 
     /// <summary>How strings are written. Default: <see cref="StringEncoding.Utf8"/>.</summary>
@@ -24,4 +24,11 @@ public sealed record ProcessionalSerializerOptions
 
     /// <summary>The largest string, in bytes on the wire, that is read. Default: <see cref="int.MaxValue"/>.</summary>
     public int MaxStringBytes { get; init; } = int.MaxValue;
+
+    /// <summary>
+    /// The most bytes <see cref="ProcessionalSerializer.DeserializeAsync{T}"/> reads from a stream before giving up with a
+    /// <see cref="ProcessionalSerializationException"/>: the whole stream is buffered (in pooled segments) before it is
+    /// read, so this bounds the memory one untrusted stream can take. Default: 1 GiB.
+    /// </summary>
+    public long MaxStreamBytes { get; init; } = 1L << 30;
 }

@@ -117,6 +117,18 @@ public ref struct ProcessionalWriter<TBufferWriter>
         Advance(size);
     }
 
+    /// <summary>
+    /// Writes the raw bytes of a value known (by <see cref="RuntimeHelpers.IsReferenceOrContainsReferences{T}"/>) to hold
+    /// no references, for formatters that cannot state the <c>unmanaged</c> constraint.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void WriteRaw<T>(scoped in T value)
+    {
+        var size = Unsafe.SizeOf<T>();
+        Unsafe.WriteUnaligned(ref GetSpanReference(size), value);
+        Advance(size);
+    }
+
     /// <summary>Writes an object header: the number of members that follow (0 to 249).</summary>
     /// <param name="memberCount">The member count.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -218,7 +230,7 @@ public ref struct ProcessionalWriter<TBufferWriter>
         where T : unmanaged
     {
         WriteCollectionHeader(values.Length);
-        WriteBlock(MemoryMarshal.AsBytes(values));
+        WriteRawElements(values);
     }
 
     /// <summary>Writes an array of unmanaged values (or a null header): a collection header, then one block copy.</summary>
@@ -234,6 +246,83 @@ public ref struct ProcessionalWriter<TBufferWriter>
         else
         {
             WriteUnmanagedSpan<T>(values);
+        }
+    }
+
+    /// <summary>
+    /// Writes an array: a collection header (or a null header), then every element with the formatter of
+    /// <typeparamref name="T"/>; when <typeparamref name="T"/> holds no references, all elements' bytes in one block
+    /// copy, so <c>int[]</c> and <c>List&lt;int&gt;</c> have the same bytes.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="values">The array, which may be <see langword="null"/>.</param>
+    public void WriteArray<T>(T?[]? values)
+    {
+        if (values is null)
+        {
+            WriteNullCollectionHeader();
+        }
+        else
+        {
+            WriteSpan<T>(values);
+        }
+    }
+
+    /// <summary>Writes a span as a collection: its length, then its elements (one block copy when <typeparamref name="T"/> holds no references).</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="values">The elements.</param>
+    public void WriteSpan<T>(scoped ReadOnlySpan<T?> values)
+    {
+        WriteCollectionHeader(values.Length);
+        if (!RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            WriteRawElements(values);
+            return;
+        }
+
+        var formatter = ProcessionalFormatterProvider.GetFormatter<T>();
+        for (var i = 0; i < values.Length; i++)
+        {
+            WriteElement(formatter, ref Unsafe.AsRef(in values[i]));
+        }
+    }
+
+    /// <summary>
+    /// Writes one element of a collection with its formatter. Counts the nesting depth when the element can hold
+    /// references, so that collections of collections are bounded by <see cref="ProcessionalSerializerOptions.MaxDepth"/>
+    /// like objects are.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void WriteElement<T>(ProcessionalFormatter<T> formatter, scoped ref T? value)
+    {
+        if (!RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            formatter.Serialize(ref this, ref value);
+            return;
+        }
+
+        if (++_depth > _options.MaxDepth)
+        {
+            ThrowHelper.ThrowWriteDepthExceeded(_options.MaxDepth, typeof(T));
+        }
+
+        formatter.Serialize(ref this, ref value);
+        _depth--;
+    }
+
+    /// <summary>
+    /// Writes the raw bytes of elements that hold no references, with no header. Arrays over 2 GiB go out in several
+    /// blocks, since a span of bytes cannot be longer than <see cref="int.MaxValue"/>.
+    /// </summary>
+    internal void WriteRawElements<T>(scoped ReadOnlySpan<T> values)
+    {
+        var size = Unsafe.SizeOf<T>();
+        var perBlock = int.MaxValue / size;
+        while (!values.IsEmpty)
+        {
+            var count = Math.Min(values.Length, perBlock);
+            WriteBlock(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(values)), count * size));
+            values = values[count..];
         }
     }
 

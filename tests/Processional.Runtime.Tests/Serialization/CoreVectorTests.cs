@@ -95,6 +95,8 @@ public sealed class CoreVectorTests
         var ex = Assert.Throws<ProcessionalSerializationException>(() => ProcessionalSerializer.Deserialize<string>(Convert.FromHexString("FDFFFFFF02000000C328")));
 
         Assert.Contains("not valid UTF-8", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, ex.Offset);
+        Assert.IsType<System.Text.DecoderFallbackException>(ex.InnerException);
         return Task.CompletedTask;
     }
 }
