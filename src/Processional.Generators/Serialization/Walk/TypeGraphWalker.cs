@@ -1,0 +1,385 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Processional.Generators.Helpers;
+using Processional.Generators.Serialization.Models;
+
+namespace Processional.Generators.Serialization.Walk;
+
+/// <summary>
+/// The type-graph walk shared by every kind of root (serializer calls, and later [Remote] signatures and lambda
+/// captures): from a type, it finds every type that must be serialized with it, the formatter to generate for each, and
+/// what cannot be serialized, with the member path from the root. Give it a type and a path name; it returns equatable
+/// models and problems and never a symbol, so its result can sit in a pipeline and a root can turn the problems into
+/// diagnostics at its own location.
+/// </summary>
+/// <remarks>
+/// One walker serves one compilation and may walk many roots: it remembers what it learned about each type. It is
+/// not thread-safe.
+/// </remarks>
+internal sealed partial class TypeGraphWalker
+{
+    private readonly Compilation _compilation;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<ITypeSymbol, TypeAnalysis> _analyses = new(SymbolEqualityComparer.Default);
+    private List<INamedTypeSymbol>? _sourceTypes;
+
+    public TypeGraphWalker(Compilation compilation, CancellationToken cancellationToken)
+    {
+        _compilation = compilation;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>Whether the type is, or is built on, a type parameter (such a root says nothing about concrete types).</summary>
+    public static bool ContainsTypeParameters(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol => true,
+        IArrayTypeSymbol array => ContainsTypeParameters(array.ElementType),
+        IPointerTypeSymbol pointer => ContainsTypeParameters(pointer.PointedAtType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsTypeParameters) ||
+            named.ContainingType is { } containing && ContainsTypeParameters(containing),
+        _ => false,
+    };
+
+    /// <summary>Walks everything reachable from <paramref name="root"/>.</summary>
+    /// <param name="root">The root type.</param>
+    /// <param name="rootPath">The first segment of member paths; the type's short name by default.</param>
+    /// <param name="rootWrittenByGeneratedCode">
+    /// Whether the root's value is written by generated code (a parameter or a capture) rather than through the
+    /// formatter registered for its type (a serializer call), which decides whether a collection interface may be a root.
+    /// </param>
+    /// <returns>The formatters to generate and the problems found.</returns>
+    public TypeGraph Walk(ITypeSymbol root, string? rootPath = null, bool rootWrittenByGeneratedCode = false)
+    {
+        var walk = new WalkState();
+        Visit(walk, root, rootPath ?? TypeNames.Short(root), rootWrittenByGeneratedCode ? EdgeKind.Generated : EdgeKind.Registered);
+        var formatters = walk.Formatters
+            .OrderBy(static f => f.HintName, StringComparer.Ordinal)
+            .ToList();
+        return new TypeGraph(EquatableArray.From(formatters), EquatableArray.From(walk.Problems));
+    }
+
+    private void Visit(WalkState walk, ITypeSymbol type, string path, EdgeKind edge)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        var analysis = Analyze(type);
+
+        // Problems are reported each time an edge leads here: each member that holds a bad type is named once.
+        foreach (var (kind, detail) in analysis.Problems)
+        {
+            walk.Problems.Add(new SerializationProblem(kind, path, TypeNames.Display(analysis.Type), detail));
+        }
+
+        if (edge != EdgeKind.Generated && analysis.NeedsGeneratedCode)
+        {
+            walk.Problems.Add(new SerializationProblem(
+                ProblemKind.NoBuiltInFormatter,
+                path,
+                TypeNames.Display(analysis.Type),
+                " (generated code writes collection interfaces only where they are members of serialized types)"));
+        }
+
+        if (edge != EdgeKind.Embedded && analysis.Model is { } model && walk.ModelsAdded.Add(analysis.Type) &&
+            analysis.Problems.Count == 0 && analysis.ReferencedTypes.All(IsNameable))
+        {
+            walk.Formatters.Add(model);
+        }
+
+        if (!walk.Expanded.Add(analysis.Type))
+        {
+            return;
+        }
+
+        foreach (var (segment, child, kind) in analysis.Edges)
+        {
+            Visit(walk, child, path + segment, kind);
+        }
+    }
+
+    private TypeAnalysis Analyze(ITypeSymbol type)
+    {
+        type = Canonicalize(type);
+        if (_analyses.TryGetValue(type, out var known))
+        {
+            return known;
+        }
+
+        var analysis = new TypeAnalysis(type);
+        _analyses.Add(type, analysis);
+        Classify(analysis);
+        return analysis;
+    }
+
+    private void Classify(TypeAnalysis analysis)
+    {
+        switch (analysis.Type)
+        {
+            case { TypeKind: TypeKind.Error }:
+                // The compiler reports it already.
+                return;
+            case ITypeParameterSymbol:
+                analysis.Problems.Add((ProblemKind.TypeParameter, string.Empty));
+                return;
+            case IDynamicTypeSymbol:
+                analysis.Problems.Add((ProblemKind.Untyped, string.Empty));
+                return;
+            case IPointerTypeSymbol or IFunctionPointerTypeSymbol:
+                analysis.Problems.Add((ProblemKind.Pointer, string.Empty));
+                return;
+            case IArrayTypeSymbol array:
+                analysis.Edges.Add(("[]", array.ElementType, IsUnmanagedShape(array.ElementType) ? EdgeKind.Embedded : EdgeKind.Registered));
+                return;
+            case INamedTypeSymbol named:
+                ClassifyNamed(analysis, named);
+                return;
+        }
+    }
+
+    private void ClassifyNamed(TypeAnalysis analysis, INamedTypeSymbol type)
+    {
+        if (type.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType or SpecialType.System_Enum or SpecialType.System_Array)
+        {
+            analysis.Problems.Add((ProblemKind.Untyped, string.Empty));
+            return;
+        }
+
+        if (type.TypeKind == TypeKind.Delegate || type.SpecialType is SpecialType.System_Delegate or SpecialType.System_MulticastDelegate)
+        {
+            analysis.Problems.Add((ProblemKind.Delegate, string.Empty));
+            return;
+        }
+
+        if (type.IsRefLikeType)
+        {
+            analysis.Problems.Add((ProblemKind.RefStruct, string.Empty));
+            return;
+        }
+
+        if (SymbolFacts.IsFramework(type, _compilation))
+        {
+            ClassifyFramework(analysis, type);
+            return;
+        }
+
+        if (SymbolFacts.IsResource(type, _compilation))
+        {
+            analysis.Problems.Add((ProblemKind.Resource, string.Empty));
+            return;
+        }
+
+        var inaccessible = GetInaccessibility(type);
+        if (inaccessible is not null)
+        {
+            analysis.Problems.Add((ProblemKind.Inaccessible, inaccessible));
+            return;
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            analysis.Model = new UnmanagedFormatterModel(TypeNames.FullyQualified(type), TypeNames.Display(type), TypeNames.HintName(type), type.Name);
+            return;
+        }
+
+        if (type.TypeKind == TypeKind.Interface || type.TypeKind == TypeKind.Class && type.IsAbstract)
+        {
+            ClassifyUnion(analysis, type);
+            return;
+        }
+
+        if (IsRawStruct(type))
+        {
+            ClassifyRawStruct(analysis, type);
+            return;
+        }
+
+        if (type.TypeKind is TypeKind.Class or TypeKind.Struct)
+        {
+            ClassifyObject(analysis, type);
+            return;
+        }
+
+        analysis.Problems.Add((ProblemKind.Untyped, string.Empty));
+    }
+
+    private void ClassifyFramework(TypeAnalysis analysis, INamedTypeSymbol type)
+    {
+        var kind = SymbolFacts.ClassifyFramework(type, _compilation);
+        var arguments = type.TypeArguments;
+        switch (kind)
+        {
+            case FrameworkKind.Unsupported:
+                analysis.Problems.Add((ProblemKind.NoBuiltInFormatter, string.Empty));
+                return;
+            case FrameworkKind.Resource:
+                analysis.Problems.Add((ProblemKind.Resource, string.Empty));
+                return;
+            case FrameworkKind.Pointer:
+                analysis.Problems.Add((ProblemKind.Pointer, string.Empty));
+                return;
+            case FrameworkKind.Leaf:
+                return;
+            case FrameworkKind.Nullable:
+                analysis.Edges.Add((string.Empty, arguments[0], EdgeKind.Registered));
+                return;
+            case FrameworkKind.Sequence:
+                analysis.Edges.Add(("[]", arguments[0], EdgeKind.Registered));
+                return;
+            case FrameworkKind.Map:
+                analysis.Edges.Add(("[key]", arguments[0], EdgeKind.Registered));
+                analysis.Edges.Add(("[value]", arguments[1], EdgeKind.Registered));
+                return;
+            case FrameworkKind.KeyValuePair:
+                analysis.Edges.Add((".Key", arguments[0], EdgeKind.Registered));
+                analysis.Edges.Add((".Value", arguments[1], EdgeKind.Registered));
+                return;
+            case FrameworkKind.Tuple:
+                for (var i = 0; i < arguments.Length; i++)
+                {
+                    analysis.Edges.Add((i == 7 ? ".Rest" : ".Item" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), arguments[i], EdgeKind.Registered));
+                }
+
+                return;
+            case FrameworkKind.InlineList or FrameworkKind.InlineSet:
+                analysis.NeedsGeneratedCode = true;
+                analysis.Edges.Add(("[]", arguments[0], EdgeKind.Generated));
+                return;
+            case FrameworkKind.InlineMap:
+                analysis.NeedsGeneratedCode = true;
+                analysis.Edges.Add(("[key]", arguments[0], EdgeKind.Generated));
+                analysis.Edges.Add(("[value]", arguments[1], EdgeKind.Generated));
+                return;
+        }
+    }
+
+    /// <summary>Says why generated code cannot name the type, or returns null when it can.</summary>
+    private string? GetInaccessibility(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.IsFileLocal)
+            {
+                return SymbolEqualityComparer.Default.Equals(current, type) ? "it is file-local" : $"it is nested in the file-local '{TypeNames.Short(current)}'";
+            }
+
+            if (!_compilation.IsSymbolAccessibleWithin(current.OriginalDefinition, _compilation.Assembly))
+            {
+                var what = current.DeclaredAccessibility switch
+                {
+                    Accessibility.Private => "private",
+                    Accessibility.Protected or Accessibility.ProtectedOrInternal or Accessibility.ProtectedAndInternal => "protected",
+                    _ => "internal to another assembly",
+                };
+                return SymbolEqualityComparer.Default.Equals(current, type)
+                    ? $"it is {what}"
+                    : $"it is nested in '{TypeNames.Short(current)}', which is {what}";
+            }
+        }
+
+        foreach (var argument in type.TypeArguments)
+        {
+            if (!IsNameable(argument))
+            {
+                return $"its type argument '{TypeNames.Short(argument)}' cannot be named here";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether generated code can write the type's name.</summary>
+    private bool IsNameable(ITypeSymbol type) => type switch
+    {
+        { TypeKind: TypeKind.Error } or ITypeParameterSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol => false,
+        IArrayTypeSymbol array => IsNameable(array.ElementType),
+        INamedTypeSymbol named => !named.IsRefLikeType &&
+            (SymbolFacts.IsFramework(named, _compilation) ? named.TypeArguments.All(IsNameable) : GetInaccessibility(named) is null),
+        _ => true,
+    };
+
+    /// <summary>
+    /// The construction of a generic user type with every nullable annotation removed from its type arguments, so that
+    /// <c>Box&lt;string?&gt;</c> and <c>Box&lt;string&gt;</c> (one runtime type) share one model and one formatter.
+    /// </summary>
+    private ITypeSymbol Canonicalize(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case INamedTypeSymbol { IsGenericType: true } named when !named.IsUnboundGenericType && !ContainsTypeParameters(named):
+                INamedTypeSymbol? definition;
+                if (named.ContainingType is { IsGenericType: true } containing)
+                {
+                    var canonicalContaining = (INamedTypeSymbol)Canonicalize(containing);
+                    definition = canonicalContaining.GetTypeMembers(named.Name, named.Arity)
+                        .FirstOrDefault(m => SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, named.OriginalDefinition));
+                    if (definition is null)
+                    {
+                        return named.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+                    }
+                }
+                else
+                {
+                    definition = named.OriginalDefinition;
+                }
+
+                if (named.Arity == 0)
+                {
+                    return definition;
+                }
+
+                var arguments = named.TypeArguments.Select(Canonicalize).ToImmutableArray();
+                var annotations = ImmutableArray.CreateRange(arguments, static _ => NullableAnnotation.NotAnnotated);
+                return definition.Construct(arguments, annotations);
+            case IArrayTypeSymbol array:
+                return _compilation.CreateArrayTypeSymbol(Canonicalize(array.ElementType), array.Rank, NullableAnnotation.NotAnnotated);
+            default:
+                return type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+        }
+    }
+
+    /// <summary>Every named type declared in this compilation, nested ones included, in declaration order.</summary>
+    private List<INamedTypeSymbol> GetSourceTypes()
+    {
+        if (_sourceTypes is null)
+        {
+            _sourceTypes = new List<INamedTypeSymbol>();
+            var pending = new Stack<INamespaceOrTypeSymbol>();
+            pending.Push(_compilation.Assembly.GlobalNamespace);
+            while (pending.Count > 0)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                var current = pending.Pop();
+                if (current is INamespaceSymbol ns)
+                {
+                    foreach (var member in ns.GetMembers().Reverse())
+                    {
+                        pending.Push(member);
+                    }
+                }
+                else if (current is INamedTypeSymbol named)
+                {
+                    _sourceTypes.Add(named);
+                    foreach (var nested in named.GetTypeMembers().Reverse())
+                    {
+                        pending.Push(nested);
+                    }
+                }
+            }
+        }
+
+        return _sourceTypes;
+    }
+
+    private sealed class WalkState
+    {
+        public List<FormatterModel> Formatters { get; } = new();
+
+        public List<SerializationProblem> Problems { get; } = new();
+
+        public HashSet<ITypeSymbol> Expanded { get; } = new(SymbolEqualityComparer.Default);
+
+        public HashSet<ITypeSymbol> ModelsAdded { get; } = new(SymbolEqualityComparer.Default);
+    }
+}
