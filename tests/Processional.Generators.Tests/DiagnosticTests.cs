@@ -187,7 +187,7 @@ public sealed class DiagnosticTests
     [Fact(Timeout = TestTimeouts.Compile)]
     public Task A_collection_interface_is_a_warning_where_no_generated_code_writes_it() => ExpectAsync(
         DiagnosticIds.NoBuiltInFormatter,
-        "'Report.Rows[]' has type 'System.Collections.Generic.IReadOnlyList<int>', which has no built-in formatter and for which none is generated (generated code writes collection interfaces only where they are members of serialized types)",
+        "'Report.Rows[]' has type 'System.Collections.Generic.IReadOnlyList<int>', which has no built-in formatter and for which none is generated (generated code writes a collection interface itself only as a member of a type that is not [VersionTolerant]; use a concrete collection such as List<T> here)",
         """
         public class Report { public List<IReadOnlyList<int>>? Rows { get; set; } }
 

@@ -79,7 +79,7 @@ internal sealed partial class TypeGraphWalker
                 ProblemKind.NoBuiltInFormatter,
                 path,
                 TypeNames.Display(analysis.Type),
-                " (generated code writes collection interfaces only where they are members of serialized types)"));
+                " (generated code writes a collection interface itself only as a member of a type that is not [VersionTolerant]; use a concrete collection such as List<T> here)"));
         }
 
         if (edge != EdgeKind.Embedded && analysis.Model is { } model && walk.ModelsAdded.Add(analysis.Type) &&
