@@ -193,7 +193,18 @@ public sealed class BaselineTests
 
         public struct Sample { public int Value; [IgnoreMember] public int Cache; }
 
-        public static class Use { public static void Run(Account a, Sample s) { ProcessionalSerializer.Serialize(a); ProcessionalSerializer.Serialize(s); } }
+        public class Base { [IgnoreMember] public virtual int Inherited { get; set; } public virtual int OnOverride { get; set; } public int Kept { get; set; } }
+        public sealed class Derived : Base { public override int Inherited { get; set; } [IgnoreMember] public override int OnOverride { get; set; } }
+
+        public static class Use
+        {
+            public static void Run(Account a, Sample s, Derived d)
+            {
+                ProcessionalSerializer.Serialize(a);
+                ProcessionalSerializer.Serialize(s);
+                ProcessionalSerializer.Serialize(d);
+            }
+        }
         """);
 
     private static Task VerifyAsync(string name, string source)

@@ -158,8 +158,15 @@ internal sealed partial class TypeGraphWalker
                         candidate = new Candidate(field.Name, field.Type, !field.IsReadOnly, field.IsRequired, SymbolFacts.IsIgnored(field));
                         break;
                     case IPropertySymbol { IsIndexer: false, ReturnsByRef: false, ReturnsByRefReadonly: false, GetMethod.DeclaredAccessibility: Accessibility.Public } property:
-                        if (property.IsOverride && candidates.Any(c => c.Name == property.Name))
+                        if (property.IsOverride && candidates.FindIndex(c => c.Name == property.Name) is var overridden and >= 0)
                         {
+                            // Keeps the overridden member's place; [IgnoreMember] on the override counts too.
+                            if (SymbolFacts.IsIgnored(property) && !candidates[overridden].Ignored)
+                            {
+                                var original = candidates[overridden];
+                                candidates[overridden] = new Candidate(original.Name, original.Type, original.Settable, original.Required, ignored: true);
+                            }
+
                             continue;
                         }
 
