@@ -185,17 +185,6 @@ public sealed class DiagnosticTests
         DiagnosticSeverity.Warning);
 
     [Fact(Timeout = TestTimeouts.Compile)]
-    public Task A_collection_interface_is_a_warning_where_no_generated_code_writes_it() => ExpectAsync(
-        DiagnosticIds.NoBuiltInFormatter,
-        "'Report.Rows[]' has type 'System.Collections.Generic.IReadOnlyList<int>', which has no built-in formatter and for which none is generated (generated code writes a collection interface itself only as a member of a type that is not [VersionTolerant]; use a concrete collection such as List<T> here)",
-        """
-        public class Report { public List<IReadOnlyList<int>>? Rows { get; set; } }
-
-        public static class Use { public static byte[] Run(Report r) => ProcessionalSerializer.Serialize([|r|]); }
-        """,
-        DiagnosticSeverity.Warning);
-
-    [Fact(Timeout = TestTimeouts.Compile)]
     public Task An_invalid_union_list_is_reported() => ExpectAsync(
         DiagnosticIds.InvalidUnion,
         "'Envelope.Message' has type 'Shop.IMessage', whose [Union] list is invalid: tag 1 is used twice; 'Stranger' (tag 2) does not implement 'IMessage'",

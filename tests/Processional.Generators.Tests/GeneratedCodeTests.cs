@@ -48,7 +48,7 @@ public sealed class GeneratedCodeTests
             [VersionTolerant]
             public sealed record Settings(int Retries, string? Endpoint)
             {
-                public List<int>? Ports { get; init; }
+                public IReadOnlyList<int>? Ports { get; init; }
             }
 
             public static class Use

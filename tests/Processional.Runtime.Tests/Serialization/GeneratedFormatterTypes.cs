@@ -92,7 +92,9 @@ public sealed class Drawing
 {
     public Shape? Main { get; set; }
 
-    public IReadOnlyList<Shape>? Others { get; set; }
+    public Shape? Second { get; set; }
+
+    public Shape? Missing { get; set; }
 }
 
 [Union(0, typeof(Xyz))]
@@ -147,17 +149,6 @@ public sealed class WithIgnored
 
     [IgnoreMember]
     public string? Secret { get; set; }
-}
-
-public sealed class Catalog
-{
-    public IReadOnlyList<Person>? People { get; set; }
-
-    public IReadOnlyDictionary<string, int>? Stock { get; set; }
-
-    public ISet<string>? Labels { get; set; }
-
-    public IEnumerable<IReadOnlyList<int>>? Grid { get; set; }
 }
 
 [SuppressMessage("Design", "CA1002", Justification = "A get-only List<T> is the shape under test.")]

@@ -55,7 +55,7 @@ internal static partial class FormatterEmitter
         writer.WriteLine("writer.WriteObjectHeader(" + Count(model.Members.Count) + ");");
         foreach (var member in model.Members)
         {
-            EmitWrite(writer, member.Shape, "value." + member.Name, depth: 0);
+            EmitWrite(writer, member.Shape, "value." + member.Name);
         }
     }
 
@@ -121,7 +121,7 @@ internal static partial class FormatterEmitter
             if (model.IsVersionTolerant)
             {
                 writer.WriteLine("var start = reader.Consumed;");
-                EmitReadInto(writer, member.Shape, member.LocalName, depth: 0);
+                EmitReadInto(writer, member.Shape, member.LocalName);
                 writer.WriteLine("if (reader.Consumed - start != lengths[" + Count(i) + "])");
                 writer.OpenBlock();
                 writer.WriteLine("reader.ThrowInvalid($\"Member " + member.Name.TrimStart('@') + " of " + display + " took {reader.Consumed - start} bytes, but its length says {lengths[" + Count(i) + "]}\");");
@@ -130,7 +130,7 @@ internal static partial class FormatterEmitter
             }
             else
             {
-                EmitReadInto(writer, member.Shape, member.LocalName, depth: 0);
+                EmitReadInto(writer, member.Shape, member.LocalName);
             }
 
             writer.CloseBlock();

@@ -12,12 +12,9 @@ internal enum ShapeKind
     /// <summary>A one-dimensional array of an unmanaged type: a length, then one block copy.</summary>
     UnmanagedArray,
 
-    /// <summary>Anything else: the formatter registered for the type (<c>WriteValue</c>/<c>ReadValue</c>).</summary>
+    /// <summary>
+    /// Anything else, framework collections included: the formatter registered for the type
+    /// (<c>WriteValue</c>/<c>ReadValue</c>), the runtime's for framework types, a generated one for user types.
+    /// </summary>
     Formatter,
-
-    /// <summary>A collection interface (<c>IReadOnlyList&lt;T&gt;</c>...): a length, then the items; read into a new collection.</summary>
-    Sequence,
-
-    /// <summary>A dictionary interface: a count, then key/value pairs; read into a new <c>Dictionary</c>.</summary>
-    Map,
 }

@@ -24,15 +24,6 @@ internal enum FrameworkKind
     /// <summary><c>Nullable&lt;T&gt;</c>: transparent in paths.</summary>
     Nullable,
 
-    /// <summary>A collection interface that generated code writes itself and reads into a <c>List&lt;T&gt;</c>.</summary>
-    InlineList,
-
-    /// <summary>A set interface that generated code writes itself and reads into a <c>HashSet&lt;T&gt;</c>.</summary>
-    InlineSet,
-
-    /// <summary>A dictionary interface that generated code writes itself and reads into a <c>Dictionary&lt;K, V&gt;</c>.</summary>
-    InlineMap,
-
     /// <summary>A stream, handle, task or other live resource.</summary>
     Resource,
 

@@ -17,7 +17,7 @@ internal static class SymbolFacts
     {
         "System.String", "System.Decimal", "System.DateTime", "System.DateTimeOffset", "System.TimeSpan", "System.DateOnly",
         "System.TimeOnly", "System.Guid", "System.Half", "System.Int128", "System.UInt128", "System.Numerics.BigInteger",
-        "System.Uri", "System.Version", "System.Exception",
+        "System.Uri", "System.Version", "Processional.Serialization.RemoteExceptionInfo",
     };
 
     private static readonly Dictionary<string, FrameworkKind> s_generics = new()
@@ -26,6 +26,7 @@ internal static class SymbolFacts
         ["System.Collections.Generic.KeyValuePair`2"] = FrameworkKind.KeyValuePair,
         ["System.Collections.Generic.List`1"] = FrameworkKind.Sequence,
         ["System.Collections.Generic.HashSet`1"] = FrameworkKind.Sequence,
+        ["System.Collections.Generic.SortedSet`1"] = FrameworkKind.Sequence,
         ["System.Collections.Generic.Queue`1"] = FrameworkKind.Sequence,
         ["System.Collections.Generic.Stack`1"] = FrameworkKind.Sequence,
         ["System.Memory`1"] = FrameworkKind.Sequence,
@@ -41,15 +42,15 @@ internal static class SymbolFacts
         ["System.Collections.Generic.SortedDictionary`2"] = FrameworkKind.Map,
         ["System.Collections.Immutable.ImmutableDictionary`2"] = FrameworkKind.Map,
         ["System.Collections.Immutable.ImmutableSortedDictionary`2"] = FrameworkKind.Map,
-        ["System.Collections.Generic.IEnumerable`1"] = FrameworkKind.InlineList,
-        ["System.Collections.Generic.IReadOnlyCollection`1"] = FrameworkKind.InlineList,
-        ["System.Collections.Generic.IReadOnlyList`1"] = FrameworkKind.InlineList,
-        ["System.Collections.Generic.ICollection`1"] = FrameworkKind.InlineList,
-        ["System.Collections.Generic.IList`1"] = FrameworkKind.InlineList,
-        ["System.Collections.Generic.ISet`1"] = FrameworkKind.InlineSet,
-        ["System.Collections.Generic.IReadOnlySet`1"] = FrameworkKind.InlineSet,
-        ["System.Collections.Generic.IDictionary`2"] = FrameworkKind.InlineMap,
-        ["System.Collections.Generic.IReadOnlyDictionary`2"] = FrameworkKind.InlineMap,
+        ["System.Collections.Generic.IEnumerable`1"] = FrameworkKind.Sequence,
+        ["System.Collections.Generic.IReadOnlyCollection`1"] = FrameworkKind.Sequence,
+        ["System.Collections.Generic.IReadOnlyList`1"] = FrameworkKind.Sequence,
+        ["System.Collections.Generic.ICollection`1"] = FrameworkKind.Sequence,
+        ["System.Collections.Generic.IList`1"] = FrameworkKind.Sequence,
+        ["System.Collections.Generic.ISet`1"] = FrameworkKind.Sequence,
+        ["System.Collections.Generic.IReadOnlySet`1"] = FrameworkKind.Sequence,
+        ["System.Collections.Generic.IDictionary`2"] = FrameworkKind.Map,
+        ["System.Collections.Generic.IReadOnlyDictionary`2"] = FrameworkKind.Map,
     };
 
     // Not data: they stand for something alive in this process.

@@ -29,7 +29,4 @@ internal sealed class TypeAnalysis
 
     /// <summary>Types that the model's code names, which must all be nameable for the model to be generated.</summary>
     public List<ITypeSymbol> ReferencedTypes { get; } = new();
-
-    /// <summary>Only generated code can write it (a collection interface): a registered-formatter edge to it is a problem.</summary>
-    public bool NeedsGeneratedCode { get; set; }
 }

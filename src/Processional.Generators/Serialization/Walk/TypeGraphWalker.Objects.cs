@@ -93,7 +93,7 @@ internal sealed partial class TypeGraphWalker
                 parameter is null ? null : TypeNames.Identifier(parameter.Name),
                 candidate.Settable && (parameter is null || candidate.Required && !setsRequiredMembers),
                 populateItem is null ? null : TypeNames.AnnotatedWithTopLevel(populateItem)));
-            analysis.Edges.Add(("." + candidate.Name, candidate.Type, versionTolerant ? EdgeKind.Registered : EdgeKind.Generated));
+            analysis.Edges.Add(("." + candidate.Name, candidate.Type, EdgeKind.Serialized));
             analysis.ReferencedTypes.Add(candidate.Type);
         }
 
@@ -319,50 +319,25 @@ internal sealed partial class TypeGraphWalker
         var name = TypeNames.Annotated(type);
         if (IsUnmanagedShape(type))
         {
-            return new ValueShape(ShapeKind.Unmanaged, name, true, EquatableArray<ValueShape>.Empty, null);
+            return new ValueShape(ShapeKind.Unmanaged, name, true, null);
         }
 
         if (type.SpecialType == SpecialType.System_String)
         {
-            return new ValueShape(ShapeKind.String, name, false, EquatableArray<ValueShape>.Empty, null);
+            return new ValueShape(ShapeKind.String, name, false, null);
         }
 
         if (type is IArrayTypeSymbol { IsSZArray: true } array && IsUnmanagedShape(array.ElementType))
         {
-            return new ValueShape(ShapeKind.UnmanagedArray, name, false, EquatableArray.From(new[] { GetShape(array.ElementType) }), null);
+            return new ValueShape(ShapeKind.UnmanagedArray, name, false, TypeNames.Annotated(array.ElementType));
         }
 
-        if (type is INamedTypeSymbol named && SymbolFacts.IsFramework(named, _compilation))
-        {
-            var arguments = named.TypeArguments;
-            switch (SymbolFacts.ClassifyFramework(named, _compilation))
-            {
-                case FrameworkKind.InlineList:
-                    return Collection(ShapeKind.Sequence, "global::System.Collections.Generic.List<", arguments[0]);
-                case FrameworkKind.InlineSet:
-                    return Collection(ShapeKind.Sequence, "global::System.Collections.Generic.HashSet<", arguments[0]);
-                case FrameworkKind.InlineMap:
-                    return new ValueShape(
-                        ShapeKind.Map,
-                        name,
-                        false,
-                        EquatableArray.From(new[] { GetShape(arguments[0]), GetShape(arguments[1]) }),
-                        "global::System.Collections.Generic.Dictionary<" + TypeNames.AnnotatedWithTopLevel(arguments[0]) + ", " + TypeNames.AnnotatedWithTopLevel(arguments[1]) + ">");
-            }
-        }
-
+        // Everything else, framework collections included, goes through the formatter registered for its type.
         return FormatterShape(type);
-
-        ValueShape Collection(ShapeKind kind, string concretePrefix, ITypeSymbol item) => new(
-            kind,
-            name,
-            false,
-            EquatableArray.From(new[] { GetShape(item) }),
-            concretePrefix + TypeNames.AnnotatedWithTopLevel(item) + ">");
     }
 
     private static ValueShape FormatterShape(ITypeSymbol type) =>
-        new(ShapeKind.Formatter, TypeNames.Annotated(type), type.IsValueType, EquatableArray<ValueShape>.Empty, null);
+        new(ShapeKind.Formatter, TypeNames.Annotated(type), type.IsValueType, null);
 
     /// <summary>Written as raw bytes by generated code: primitives, enums and unmanaged user structs.</summary>
     private bool IsUnmanagedShape(ITypeSymbol type) =>

@@ -91,7 +91,7 @@ internal sealed partial class TypeGraphWalker
         analysis.ReferencedTypes.Add(type);
         foreach (var (_, caseType) in cases)
         {
-            analysis.Edges.Add(("(" + TypeNames.Short(caseType) + ")", caseType, EdgeKind.Registered));
+            analysis.Edges.Add(("(" + TypeNames.Short(caseType) + ")", caseType, EdgeKind.Serialized));
             analysis.ReferencedTypes.Add(caseType);
         }
 

@@ -46,16 +46,14 @@ internal sealed partial class TypeGraphWalker
 
     /// <summary>Walks everything reachable from <paramref name="root"/>.</summary>
     /// <param name="root">The root type.</param>
-    /// <param name="rootPath">The first segment of member paths; the type's short name by default.</param>
-    /// <param name="rootWrittenByGeneratedCode">
-    /// Whether the root's value is written by generated code (a parameter or a capture) rather than through the
-    /// formatter registered for its type (a serializer call), which decides whether a collection interface may be a root.
+    /// <param name="rootPath">
+    /// The first segment of member paths: the type's short name by default; a parameter or capture name for other roots.
     /// </param>
     /// <returns>The formatters to generate and the problems found.</returns>
-    public TypeGraph Walk(ITypeSymbol root, string? rootPath = null, bool rootWrittenByGeneratedCode = false)
+    public TypeGraph Walk(ITypeSymbol root, string? rootPath = null)
     {
         var walk = new WalkState();
-        Visit(walk, root, rootPath ?? TypeNames.Short(root), rootWrittenByGeneratedCode ? EdgeKind.Generated : EdgeKind.Registered);
+        Visit(walk, root, rootPath ?? TypeNames.Short(root), EdgeKind.Serialized);
         var formatters = walk.Formatters
             .OrderBy(static f => f.HintName, StringComparer.Ordinal)
             .ToList();
@@ -71,15 +69,6 @@ internal sealed partial class TypeGraphWalker
         foreach (var (kind, detail) in analysis.Problems)
         {
             walk.Problems.Add(new SerializationProblem(kind, path, TypeNames.Display(analysis.Type), detail));
-        }
-
-        if (edge != EdgeKind.Generated && analysis.NeedsGeneratedCode)
-        {
-            walk.Problems.Add(new SerializationProblem(
-                ProblemKind.NoBuiltInFormatter,
-                path,
-                TypeNames.Display(analysis.Type),
-                " (generated code writes a collection interface itself only as a member of a type that is not [VersionTolerant]; use a concrete collection such as List<T> here)"));
         }
 
         if (edge != EdgeKind.Embedded && analysis.Model is { } model && walk.ModelsAdded.Add(analysis.Type) &&
@@ -130,7 +119,7 @@ internal sealed partial class TypeGraphWalker
                 analysis.Problems.Add((ProblemKind.Pointer, string.Empty));
                 return;
             case IArrayTypeSymbol array:
-                analysis.Edges.Add(("[]", array.ElementType, IsUnmanagedShape(array.ElementType) ? EdgeKind.Embedded : EdgeKind.Registered));
+                analysis.Edges.Add(("[]", array.ElementType, IsUnmanagedShape(array.ElementType) ? EdgeKind.Embedded : EdgeKind.Serialized));
                 return;
             case INamedTypeSymbol named:
                 ClassifyNamed(analysis, named);
@@ -222,34 +211,25 @@ internal sealed partial class TypeGraphWalker
             case FrameworkKind.Leaf:
                 return;
             case FrameworkKind.Nullable:
-                analysis.Edges.Add((string.Empty, arguments[0], EdgeKind.Registered));
+                analysis.Edges.Add((string.Empty, arguments[0], EdgeKind.Serialized));
                 return;
             case FrameworkKind.Sequence:
-                analysis.Edges.Add(("[]", arguments[0], EdgeKind.Registered));
+                analysis.Edges.Add(("[]", arguments[0], EdgeKind.Serialized));
                 return;
             case FrameworkKind.Map:
-                analysis.Edges.Add(("[key]", arguments[0], EdgeKind.Registered));
-                analysis.Edges.Add(("[value]", arguments[1], EdgeKind.Registered));
+                analysis.Edges.Add(("[key]", arguments[0], EdgeKind.Serialized));
+                analysis.Edges.Add(("[value]", arguments[1], EdgeKind.Serialized));
                 return;
             case FrameworkKind.KeyValuePair:
-                analysis.Edges.Add((".Key", arguments[0], EdgeKind.Registered));
-                analysis.Edges.Add((".Value", arguments[1], EdgeKind.Registered));
+                analysis.Edges.Add((".Key", arguments[0], EdgeKind.Serialized));
+                analysis.Edges.Add((".Value", arguments[1], EdgeKind.Serialized));
                 return;
             case FrameworkKind.Tuple:
                 for (var i = 0; i < arguments.Length; i++)
                 {
-                    analysis.Edges.Add((i == 7 ? ".Rest" : ".Item" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), arguments[i], EdgeKind.Registered));
+                    analysis.Edges.Add((i == 7 ? ".Rest" : ".Item" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), arguments[i], EdgeKind.Serialized));
                 }
 
-                return;
-            case FrameworkKind.InlineList or FrameworkKind.InlineSet:
-                analysis.NeedsGeneratedCode = true;
-                analysis.Edges.Add(("[]", arguments[0], EdgeKind.Generated));
-                return;
-            case FrameworkKind.InlineMap:
-                analysis.NeedsGeneratedCode = true;
-                analysis.Edges.Add(("[key]", arguments[0], EdgeKind.Generated));
-                analysis.Edges.Add(("[value]", arguments[1], EdgeKind.Generated));
                 return;
         }
     }
