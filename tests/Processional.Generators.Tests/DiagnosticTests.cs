@@ -258,6 +258,63 @@ public sealed class DiagnosticTests
         Assert.Equal(DiagnosticIds.NoUsableConstructor, Assert.Single(await GeneratorHarness.RunAnalyzerAsync(compilation)).Id);
     }
 
+    [Fact(Timeout = TestTimeouts.Compile)]
+    public async Task A_type_with_a_hand_written_formatter_is_left_to_it()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Usings + """
+            public class Tests
+            {
+                private sealed class Envelope { public Stream? Body { get; set; } }
+
+                private sealed class EnvelopeFormatter : ProcessionalFormatter<Envelope>
+                {
+                    public override void Serialize<TBufferWriter>(ref ProcessionalWriter<TBufferWriter> writer, scoped ref Envelope? value) => writer.WriteNullObjectHeader();
+                    public override void Deserialize(ref ProcessionalReader reader, scoped ref Envelope? value) => reader.TryReadObjectHeader(out _);
+                }
+
+                private sealed class BuilderFormatter : ProcessionalFormatter<System.Text.StringBuilder>
+                {
+                    public override void Serialize<TBufferWriter>(ref ProcessionalWriter<TBufferWriter> writer, scoped ref System.Text.StringBuilder? value) => writer.WriteString(value?.ToString());
+                    public override void Deserialize(ref ProcessionalReader reader, scoped ref System.Text.StringBuilder? value) => value = new(reader.ReadString());
+                }
+
+                public sealed class Report { public int Id { get; set; } public System.Text.StringBuilder? Text { get; set; } }
+
+                public static void Run(byte[] bytes)
+                {
+                    ProcessionalSerializer.Deserialize<Envelope>(bytes);
+                    ProcessionalSerializer.Deserialize<Report>(bytes);
+                }
+            }
+            """);
+
+        var (result, output) = GeneratorHarness.RunGenerator(compilation);
+
+        Assert.Empty(await GeneratorHarness.RunAnalyzerAsync(compilation));
+        Assert.Equal(["Shop.Tests.Report.g.cs"], result.GeneratedSources.Select(s => s.HintName));
+        Assert.Empty(GeneratorHarness.WarningsAndErrors(output));
+    }
+
+    [Fact(Timeout = TestTimeouts.Compile)]
+    public async Task Diagnostics_are_the_same_on_the_compilation_that_holds_the_generated_files()
+    {
+        // In a build, analyzers see the generated formatters: they must not pass for hand-written ones.
+        var compilation = GeneratorHarness.CreateCompilation(Usings + """
+            public class Order { public int Id { get; set; } public Line? Line { get; set; } }
+            public class Line { public Stream? Attachment { get; set; } public object? Tag { get; set; } }
+
+            public static class Use { public static byte[] Run(Order o) => ProcessionalSerializer.Serialize(o); }
+            """);
+        var (result, output) = GeneratorHarness.RunGenerator(compilation);
+
+        var before = await GeneratorHarness.RunAnalyzerAsync(compilation);
+        var after = await GeneratorHarness.RunAnalyzerAsync(output);
+
+        Assert.Equal(["Shop.Line.g.cs", "Shop.Order.g.cs"], result.GeneratedSources.Select(s => s.HintName));
+        Assert.Equal([DiagnosticIds.ResourceType, DiagnosticIds.UntypedValue], before.Select(d => d.Id));
+        Assert.Equal(before.Select(d => d.ToString()), after.Select(d => d.ToString()));
+    }
+
     private static async Task ExpectAsync(string id, string messageStart, string marked, DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
         var markup = Markup.Parse(Usings + marked);

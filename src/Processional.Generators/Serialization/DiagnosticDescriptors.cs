@@ -95,7 +95,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NoBuiltInFormatter = new(
         DiagnosticIds.NoBuiltInFormatter,
         "A framework type has no built-in formatter",
-        "'{0}' has type '{1}', which has no built-in formatter and for which none is generated{2}; use a supported type, or register a formatter with ProcessionalFormatterProvider.Register before serializing and suppress this warning",
+        "'{0}' has type '{1}', which has no built-in formatter and for which none is generated{2}; use a supported type, or write a ProcessionalFormatter<T> for it in this project and register it with ProcessionalFormatterProvider before serializing",
         Category,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true);

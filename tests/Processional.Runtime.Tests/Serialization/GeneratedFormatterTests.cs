@@ -1,8 +1,8 @@
-using System.Buffers;
 using Processional.Serialization;
-using Processional.Tests.Serialization.Generated;
 
-namespace Processional.Tests.Serialization;
+// In the namespace of the types it serializes, so that their names win over same-named test types of other files in
+// Processional.Tests.Serialization.
+namespace Processional.Tests.Serialization.Generated;
 
 /// <summary>
 /// Round trips through the formatters that Processional's source generator writes for this project's types (it runs

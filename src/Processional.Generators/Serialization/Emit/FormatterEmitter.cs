@@ -10,6 +10,9 @@ namespace Processional.Generators.Serialization.Emit;
 /// </summary>
 internal static partial class FormatterEmitter
 {
+    /// <summary>The namespace of the generated (file-local) classes.</summary>
+    public const string GeneratedNamespace = "Processional.Generated";
+
     private const string Serialization = "global::Processional.Serialization.";
 
     /// <summary>The source text for <paramref name="model"/>.</summary>
@@ -20,7 +23,7 @@ internal static partial class FormatterEmitter
         writer.WriteLine("#nullable enable");
         writer.WriteLine("#pragma warning disable CS0612, CS0618 // Members marked [Obsolete] are still serialized.");
         writer.WriteLine();
-        writer.WriteLine("namespace Processional.Generated;");
+        writer.WriteLine("namespace " + GeneratedNamespace + ";");
         writer.WriteLine();
         switch (model)
         {

@@ -5,14 +5,15 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Processional.Generators.Serialization.Roots;
 
 /// <summary>
-/// The roots of this issue: calls of <c>ProcessionalSerializer.Serialize&lt;T&gt;</c> and <c>Deserialize&lt;T&gt;</c>. Both the
-/// generator and the analyzer find them here, so that they agree on what is a root and where it is.
+/// The roots of this issue: calls of <c>ProcessionalSerializer</c>'s generic <c>Serialize</c>, <c>Deserialize</c>,
+/// <c>SerializeAsync</c> and <c>DeserializeAsync</c> methods. Both the generator and the analyzer find them here, so that
+/// they agree on what is a root and where it is.
 /// </summary>
 internal static class SerializerCallRoots
 {
-    /// <summary>The cheap syntactic test: an invocation of something named <c>Serialize</c> or <c>Deserialize</c>.</summary>
+    /// <summary>The cheap syntactic test: an invocation of something named like one of the serializer's methods.</summary>
     public static bool IsCandidate(SyntaxNode node) =>
-        node is InvocationExpressionSyntax invocation && GetName(invocation.Expression) is { Identifier.ValueText: "Serialize" or "Deserialize" };
+        node is InvocationExpressionSyntax invocation && GetName(invocation.Expression) is { } name && IsSerializerMethodName(name.Identifier.ValueText);
 
     /// <summary>
     /// Finds the root type of a serializer call, and the node a diagnostic about it goes to: the type argument when the
@@ -30,7 +31,7 @@ internal static class SerializerCallRoots
         type = null!;
         locationNode = invocation;
         if (semanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol method ||
-            method.Name is not ("Serialize" or "Deserialize") ||
+            !IsSerializerMethodName(method.Name) ||
             method.TypeArguments.Length == 0 ||
             method.ContainingType is not { Name: "ProcessionalSerializer", ContainingType: null } serializer ||
             serializer.ContainingNamespace.ToDisplayString() != "Processional.Serialization")
@@ -49,6 +50,9 @@ internal static class SerializerCallRoots
         locationNode = FindValueArgument(invocation, method) ?? (SyntaxNode)name;
         return true;
     }
+
+    private static bool IsSerializerMethodName(string name) =>
+        name is "Serialize" or "Deserialize" or "SerializeAsync" or "DeserializeAsync";
 
     private static SimpleNameSyntax? GetName(ExpressionSyntax expression) => expression switch
     {

@@ -26,6 +26,7 @@ internal sealed partial class TypeGraphWalker
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<ITypeSymbol, TypeAnalysis> _analyses = new(SymbolEqualityComparer.Default);
     private List<INamedTypeSymbol>? _sourceTypes;
+    private HashSet<ITypeSymbol>? _handWritten;
 
     public TypeGraphWalker(Compilation compilation, CancellationToken cancellationToken)
     {
@@ -129,6 +130,12 @@ internal sealed partial class TypeGraphWalker
 
     private void ClassifyNamed(TypeAnalysis analysis, INamedTypeSymbol type)
     {
+        if (HasHandWrittenFormatter(type))
+        {
+            // The user wrote (and registers) its formatter: nothing to generate, nothing to check.
+            return;
+        }
+
         if (type.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType or SpecialType.System_Enum or SpecialType.System_Array)
         {
             analysis.Problems.Add((ProblemKind.Untyped, string.Empty));
@@ -317,6 +324,40 @@ internal sealed partial class TypeGraphWalker
             default:
                 return type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
         }
+    }
+
+    /// <summary>
+    /// Whether a class of this compilation derives from <c>ProcessionalFormatter&lt;T&gt;</c> for the type (or, for a
+    /// generic formatter of an open type, for its definition). The generator's own formatters, which the analyzer sees
+    /// in a real build, do not count.
+    /// </summary>
+    private bool HasHandWrittenFormatter(INamedTypeSymbol type)
+    {
+        if (_handWritten is null)
+        {
+            _handWritten = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var candidate in GetSourceTypes())
+            {
+                if (candidate.TypeKind != TypeKind.Class ||
+                    candidate.IsFileLocal && candidate.ContainingNamespace.ToDisplayString() == Emit.FormatterEmitter.GeneratedNamespace)
+                {
+                    continue;
+                }
+
+                for (var baseType = candidate.BaseType; baseType is not null; baseType = baseType.BaseType)
+                {
+                    if (baseType is { Name: "ProcessionalFormatter", Arity: 1, ContainingType: null } &&
+                        baseType.ContainingNamespace.ToDisplayString() == SymbolFacts.SerializationNamespace)
+                    {
+                        var formatted = baseType.TypeArguments[0];
+                        _handWritten.Add(formatted is INamedTypeSymbol named && ContainsTypeParameters(named) ? named.OriginalDefinition : Canonicalize(formatted));
+                        break;
+                    }
+                }
+            }
+        }
+
+        return _handWritten.Count != 0 && (_handWritten.Contains(type) || _handWritten.Contains(type.OriginalDefinition));
     }
 
     /// <summary>Every named type declared in this compilation, nested ones included, in declaration order.</summary>
