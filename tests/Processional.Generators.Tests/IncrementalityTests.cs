@@ -11,7 +11,7 @@ namespace Processional.Generators.Tests;
 /// </summary>
 public sealed class IncrementalityTests
 {
-    private static readonly string[] s_steps = [TrackingNames.SerializerCallRoots, TrackingNames.Formatters];
+    private static readonly string[] s_steps = [TrackingNames.SerializerCallRoots, TrackingNames.AllFormatters, TrackingNames.Formatters];
 
     private const string Types = """
         using System.Collections.Generic;

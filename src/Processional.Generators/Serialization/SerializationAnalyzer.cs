@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -33,15 +34,13 @@ public sealed class SerializationAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            // The problems of a type are the same from every call: walk each root type once per compilation.
-            var problemsByType = new ConcurrentDictionary<ITypeSymbol, EquatableArray<SerializationProblem>>(SymbolEqualityComparer.Default);
-            start.RegisterSyntaxNodeAction(node => AnalyzeInvocation(node, problemsByType), SyntaxKind.InvocationExpression);
+            // One walker per compilation learns each type once; the problems of a root type are the same from every call.
+            var state = new CompilationState(new TypeGraphWalker(start.Compilation));
+            start.RegisterSyntaxNodeAction(node => AnalyzeInvocation(node, state), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void AnalyzeInvocation(
-        SyntaxNodeAnalysisContext context,
-        ConcurrentDictionary<ITypeSymbol, EquatableArray<SerializationProblem>> problemsByType)
+    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context, CompilationState state)
     {
         if (!SerializerCallRoots.IsCandidate(context.Node) ||
             !SerializerCallRoots.TryGetRoot((InvocationExpressionSyntax)context.Node, context.SemanticModel, context.CancellationToken, out var type, out var locationNode) ||
@@ -57,12 +56,36 @@ public sealed class SerializationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var cancellationToken = context.CancellationToken;
-        var compilation = context.Compilation;
-        var problems = problemsByType.GetOrAdd(type, t => new TypeGraphWalker(compilation, cancellationToken).Walk(t).Problems);
-        foreach (var problem in problems)
+        foreach (var problem in state.GetProblems(type, context.CancellationToken))
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ForProblem(problem.Kind), location, problem.Path, problem.TypeName, problem.Detail));
+        }
+    }
+
+    /// <summary>The walker of one compilation and the problems found per root type; callbacks run concurrently.</summary>
+    private sealed class CompilationState
+    {
+        private readonly TypeGraphWalker _walker;
+        private readonly Dictionary<ITypeSymbol, EquatableArray<SerializationProblem>> _problemsByType = new(SymbolEqualityComparer.Default);
+        private readonly object _gate = new();
+
+        public CompilationState(TypeGraphWalker walker)
+        {
+            _walker = walker;
+        }
+
+        public EquatableArray<SerializationProblem> GetProblems(ITypeSymbol type, CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                if (!_problemsByType.TryGetValue(type, out var problems))
+                {
+                    problems = _walker.FindProblems(type, rootPath: null, cancellationToken);
+                    _problemsByType.Add(type, problems);
+                }
+
+                return problems;
+            }
         }
     }
 }

@@ -18,56 +18,63 @@ namespace Processional.Generators.Serialization;
 /// <summary>The work behind the pipeline of <see cref="SerializationGenerator"/>.</summary>
 public sealed partial class SerializationGenerator
 {
-    /// <summary>The formatters that one serializer call needs; empty when it is not one, or its type is not known.</summary>
-    private static EquatableArray<FormatterModel> GetSerializerCallFormatters(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>The type a serializer call needs; null when it is not such a call, or its type is not known there.</summary>
+    private static RootModel? GetSerializerCallRoot(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
         if (!SerializerCallRoots.TryGetRoot(invocation, context.SemanticModel, cancellationToken, out var type, out _) ||
             type.TypeKind == TypeKind.Error ||
             TypeGraphWalker.ContainsTypeParameters(type))
         {
-            return EquatableArray<FormatterModel>.Empty;
+            return null;
         }
 
-        return new TypeGraphWalker(context.SemanticModel.Compilation, cancellationToken).Walk(type).Formatters;
+        return new RootModel(DocumentationCommentId.CreateReferenceId(type));
     }
 
-    /// <summary>Joins the collected formatter sets of every kind of root into one list.</summary>
-    private static IncrementalValueProvider<EquatableArray<FormatterModel>> CombineFormatterSets(
-        IncrementalValueProvider<ImmutableArray<EquatableArray<FormatterModel>>> first,
-        params IncrementalValueProvider<ImmutableArray<EquatableArray<FormatterModel>>>[] others)
+    /// <summary>Joins the collected roots of every kind of root into one list.</summary>
+    private static IncrementalValueProvider<ImmutableArray<RootModel>> CombineRoots(
+        IncrementalValueProvider<ImmutableArray<RootModel>> first,
+        params IncrementalValueProvider<ImmutableArray<RootModel>>[] others)
     {
-        var all = first.Select(static (sets, _) => Flatten(sets));
+        var all = first;
         foreach (var other in others)
         {
-            all = all.Combine(other).Select(static (pair, _) => EquatableArray.From(pair.Left.Concat(Flatten(pair.Right))));
+            all = all.Combine(other).Select(static (pair, _) => pair.Left.AddRange(pair.Right));
         }
 
         return all;
     }
 
-    private static EquatableArray<FormatterModel> Flatten(ImmutableArray<EquatableArray<FormatterModel>> sets) =>
-        EquatableArray.From(sets.SelectMany(static set => set));
-
-    /// <summary>
-    /// One model per generated file, in hint-name order (so that an edit to one type changes only its entry, and the
-    /// output is the same whatever order the roots were found in). The same type reached from several roots gives
-    /// equal models; hint names that differ only in case (file names on some systems) get a numeric suffix.
-    /// </summary>
-    private static ImmutableArray<FormatterModel> Deduplicate(EquatableArray<FormatterModel> all)
+    /// <summary>Walks the types of all roots once and returns one model per generated file, in hint-name order.</summary>
+    private static EquatableArray<FormatterModel> CollectFormatters(ImmutableArray<RootModel> roots, Compilation compilation, CancellationToken cancellationToken)
     {
-        var byTypeName = new Dictionary<string, FormatterModel>(StringComparer.Ordinal);
-        foreach (var formatter in all)
+        var types = new List<ITypeSymbol>();
+        foreach (var id in roots.Select(static r => r.TypeReferenceId).Distinct(StringComparer.Ordinal).OrderBy(static id => id, StringComparer.Ordinal))
         {
-            if (!byTypeName.ContainsKey(formatter.TypeName))
+            cancellationToken.ThrowIfCancellationRequested();
+            if (DocumentationCommentId.GetFirstSymbolForReferenceId(id, compilation) is ITypeSymbol type)
             {
-                byTypeName.Add(formatter.TypeName, formatter);
+                types.Add(type);
             }
         }
 
-        var ordered = byTypeName.Values.OrderBy(static f => f.HintName, StringComparer.Ordinal).ToList();
+        return Deduplicate(new TypeGraphWalker(compilation).CollectFormatters(types, cancellationToken));
+    }
+
+    /// <summary>
+    /// Orders the models by hint name (so that an edit to one type changes only its entry, whatever order the roots
+    /// were found in) and gives hint names that differ only in case (file names on some systems) a numeric suffix.
+    /// </summary>
+    private static EquatableArray<FormatterModel> Deduplicate(List<FormatterModel> formatters)
+    {
+        var ordered = formatters
+            .GroupBy(static f => f.TypeName, StringComparer.Ordinal)
+            .Select(static g => g.First())
+            .OrderBy(static f => f.HintName, StringComparer.Ordinal)
+            .ToList();
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var result = ImmutableArray.CreateBuilder<FormatterModel>(ordered.Count);
+        var result = new List<FormatterModel>(ordered.Count);
         foreach (var formatter in ordered)
         {
             var hintName = formatter.HintName;
@@ -79,7 +86,7 @@ public sealed partial class SerializationGenerator
             result.Add(hintName == formatter.HintName ? formatter : formatter with { HintName = hintName });
         }
 
-        return result.MoveToImmutable();
+        return EquatableArray.From(result);
     }
 
     private static void Emit(SourceProductionContext context, FormatterModel formatter)

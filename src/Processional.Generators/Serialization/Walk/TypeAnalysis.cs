@@ -29,4 +29,7 @@ internal sealed class TypeAnalysis
 
     /// <summary>Types that the model's code names, which must all be nameable for the model to be generated.</summary>
     public List<ITypeSymbol> ReferencedTypes { get; } = new();
+
+    /// <summary>Whether the model is generated, once the walk has worked it out.</summary>
+    public bool? CanEmit { get; set; }
 }

@@ -17,21 +17,22 @@ namespace Processional.Generators.Serialization.Walk;
 /// diagnostics at its own location.
 /// </summary>
 /// <remarks>
-/// One walker serves one compilation and may walk many roots: it remembers what it learned about each type. It is
-/// not thread-safe.
+/// One walker serves one compilation and may walk many roots: it learns each type once (its members, its constructor,
+/// its union cases), so that walking every root of a project costs about as much as walking its types once. It is not
+/// thread-safe; a cancelled walk leaves nothing half-learned behind.
 /// </remarks>
 internal sealed partial class TypeGraphWalker
 {
     private readonly Compilation _compilation;
-    private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<ITypeSymbol, TypeAnalysis> _analyses = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<TypeAnalysis, bool> _reachesProblem = new();
+    private CancellationToken _cancellationToken;
     private List<INamedTypeSymbol>? _sourceTypes;
     private HashSet<ITypeSymbol>? _handWritten;
 
-    public TypeGraphWalker(Compilation compilation, CancellationToken cancellationToken)
+    public TypeGraphWalker(Compilation compilation)
     {
         _compilation = compilation;
-        _cancellationToken = cancellationToken;
     }
 
     /// <summary>Whether the type is, or is built on, a type parameter (such a root says nothing about concrete types).</summary>
@@ -45,61 +46,216 @@ internal sealed partial class TypeGraphWalker
         _ => false,
     };
 
-    /// <summary>Walks everything reachable from <paramref name="root"/>.</summary>
+    /// <summary>What cannot be serialized among everything reachable from <paramref name="root"/>: what a root reports.</summary>
     /// <param name="root">The root type.</param>
     /// <param name="rootPath">
     /// The first segment of member paths: the type's short name by default; a parameter or capture name for other roots.
     /// </param>
-    /// <returns>The formatters to generate and the problems found.</returns>
-    public TypeGraph Walk(ITypeSymbol root, string? rootPath = null)
+    /// <param name="cancellationToken">Cancels the walk.</param>
+    /// <returns>The problems, in the order a depth-first walk in member order meets them, with their paths from this root.</returns>
+    public EquatableArray<SerializationProblem> FindProblems(ITypeSymbol root, string? rootPath, CancellationToken cancellationToken)
     {
-        var walk = new WalkState();
-        Visit(walk, root, rootPath ?? TypeNames.Short(root), EdgeKind.Serialized);
-        var formatters = walk.Formatters
-            .OrderBy(static f => f.HintName, StringComparer.Ordinal)
-            .ToList();
-        return new TypeGraph(EquatableArray.From(formatters), EquatableArray.From(walk.Problems));
+        _cancellationToken = cancellationToken;
+        if (!ReachesProblem(Analyze(root)))
+        {
+            return EquatableArray<SerializationProblem>.Empty;
+        }
+
+        var walk = new WalkState(collectProblems: true, collectFormatters: false);
+        VisitFrom(walk, root, rootPath ?? TypeNames.Short(root));
+        return EquatableArray.From(walk.Problems);
     }
 
-    private void Visit(WalkState walk, ITypeSymbol type, string path, EdgeKind edge)
+    /// <summary>
+    /// The formatters needed by all of <paramref name="roots"/> together, each type visited once: what the generator
+    /// emits. Problems are not collected (the analyzer reports them per root).
+    /// </summary>
+    /// <param name="roots">The root types.</param>
+    /// <param name="cancellationToken">Cancels the walk.</param>
+    /// <returns>One model per type that gets a generated file, in no particular order.</returns>
+    public List<FormatterModel> CollectFormatters(IEnumerable<ITypeSymbol> roots, CancellationToken cancellationToken)
     {
-        _cancellationToken.ThrowIfCancellationRequested();
+        _cancellationToken = cancellationToken;
+        var walk = new WalkState(collectProblems: false, collectFormatters: true);
+        foreach (var root in roots)
+        {
+            VisitFrom(walk, root, string.Empty);
+        }
+
+        return walk.Formatters;
+    }
+
+    /// <summary>
+    /// A depth-first walk in member order, with an explicit stack (a long chain of types must not overflow the
+    /// compiler's stack). The path is kept as a list of segments and turned into a string only for a problem.
+    /// </summary>
+    private void VisitFrom(WalkState walk, ITypeSymbol root, string rootPath)
+    {
+        var path = new List<string> { rootPath };
+        var frames = new List<(TypeAnalysis Analysis, int Next)>();
+        if (Enter(walk, root, EdgeKind.Serialized, path) is { } first)
+        {
+            frames.Add((first, 0));
+        }
+
+        while (frames.Count > 0)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var top = frames.Count - 1;
+            var (analysis, next) = frames[top];
+            if (next == analysis.Edges.Count)
+            {
+                frames.RemoveAt(top);
+                path.RemoveAt(path.Count - 1);
+                continue;
+            }
+
+            frames[top] = (analysis, next + 1);
+            var (segment, child, kind) = analysis.Edges[next];
+            path.Add(segment);
+            if (Enter(walk, child, kind, path) is { } expanded)
+            {
+                frames.Add((expanded, 0));
+            }
+            else
+            {
+                path.RemoveAt(path.Count - 1);
+            }
+        }
+    }
+
+    /// <summary>Arrives at a type: reports its problems, takes its model; returns it when its edges are still to walk.</summary>
+    private TypeAnalysis? Enter(WalkState walk, ITypeSymbol type, EdgeKind edge, List<string> path)
+    {
         var analysis = Analyze(type);
 
         // Problems are reported each time an edge leads here: each member that holds a bad type is named once.
-        foreach (var (kind, detail) in analysis.Problems)
+        if (walk.CollectProblems)
         {
-            walk.Problems.Add(new SerializationProblem(kind, path, TypeNames.Display(analysis.Type), detail));
+            foreach (var (kind, detail) in analysis.Problems)
+            {
+                walk.Problems.Add(new SerializationProblem(kind, string.Concat(path), TypeNames.Display(analysis.Type), detail));
+            }
         }
 
-        if (edge != EdgeKind.Embedded && analysis.Model is { } model && walk.ModelsAdded.Add(analysis.Type) &&
-            analysis.Problems.Count == 0 && analysis.ReferencedTypes.All(IsNameable))
+        if (walk.CollectFormatters && edge != EdgeKind.Embedded && analysis.Model is { } model && CanEmit(analysis) && walk.ModelsAdded.Add(analysis.Type))
         {
             walk.Formatters.Add(model);
         }
 
-        if (!walk.Expanded.Add(analysis.Type))
+        return walk.Expanded.Add(analysis.Type) ? analysis : null;
+    }
+
+    /// <summary>
+    /// Whether a problem can be reached from the type, remembered for every type: most roots have none, and then no
+    /// path needs walking. Types that reach each other (a cycle) share the answer, so the graph is cut into strongly
+    /// connected components (Tarjan's algorithm, with an explicit stack) and each type is looked at once per walker.
+    /// </summary>
+    private bool ReachesProblem(TypeAnalysis root)
+    {
+        if (_reachesProblem.TryGetValue(root, out var known))
         {
-            return;
+            return known;
         }
 
-        foreach (var (segment, child, kind) in analysis.Edges)
+        var order = new Dictionary<TypeAnalysis, int>();
+        var lowLink = new Dictionary<TypeAnalysis, int>();
+        var local = new Dictionary<TypeAnalysis, bool>();
+        var component = new List<TypeAnalysis>();
+        var onComponentStack = new HashSet<TypeAnalysis>();
+        var frames = new List<(TypeAnalysis Node, int Next)>();
+
+        void Open(TypeAnalysis node)
         {
-            Visit(walk, child, path + segment, kind);
+            order[node] = lowLink[node] = order.Count;
+            local[node] = node.Problems.Count != 0;
+            component.Add(node);
+            onComponentStack.Add(node);
+            frames.Add((node, 0));
         }
+
+        Open(root);
+        while (frames.Count > 0)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var top = frames.Count - 1;
+            var (node, next) = frames[top];
+            if (next < node.Edges.Count)
+            {
+                frames[top] = (node, next + 1);
+                var child = Analyze(node.Edges[next].Type);
+                if (_reachesProblem.TryGetValue(child, out var childReaches))
+                {
+                    local[node] |= childReaches;
+                }
+                else if (!order.ContainsKey(child))
+                {
+                    Open(child);
+                }
+                else if (onComponentStack.Contains(child))
+                {
+                    lowLink[node] = Math.Min(lowLink[node], order[child]);
+                }
+
+                continue;
+            }
+
+            frames.RemoveAt(top);
+            if (lowLink[node] == order[node])
+            {
+                // The node closes a component: every type in it reaches a problem if any of them does.
+                var start = component.LastIndexOf(node);
+                var reaches = false;
+                for (var i = start; i < component.Count; i++)
+                {
+                    reaches |= local[component[i]];
+                }
+
+                for (var i = start; i < component.Count; i++)
+                {
+                    _reachesProblem[component[i]] = reaches;
+                    onComponentStack.Remove(component[i]);
+                }
+
+                component.RemoveRange(start, component.Count - start);
+            }
+
+            if (frames.Count > 0)
+            {
+                var parent = frames[frames.Count - 1].Node;
+                if (_reachesProblem.TryGetValue(node, out var nodeReaches))
+                {
+                    local[parent] |= nodeReaches;
+                }
+                else
+                {
+                    lowLink[parent] = Math.Min(lowLink[parent], lowLink[node]);
+                }
+            }
+        }
+
+        return _reachesProblem[root];
     }
+
+    /// <summary>A model is generated when its type has no problem and every type its code names can be named.</summary>
+    private bool CanEmit(TypeAnalysis analysis) =>
+        analysis.CanEmit ??= analysis.Problems.Count == 0 && analysis.ReferencedTypes.All(IsNameable);
 
     private TypeAnalysis Analyze(ITypeSymbol type)
     {
-        type = Canonicalize(type);
+        // The comparer ignores nullable annotations, so Box<string?> finds Box<string>'s analysis; the canonical
+        // construction, which decides the annotations in the model, is made only once per type.
         if (_analyses.TryGetValue(type, out var known))
         {
             return known;
         }
 
+        type = Canonicalize(type);
+
+        // Classify does not come back here, so the analysis is remembered only once complete.
         var analysis = new TypeAnalysis(type);
-        _analyses.Add(type, analysis);
         Classify(analysis);
+        _analyses.Add(type, analysis);
         return analysis;
     }
 
@@ -335,7 +491,7 @@ internal sealed partial class TypeGraphWalker
     {
         if (_handWritten is null)
         {
-            _handWritten = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            var handWritten = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             foreach (var candidate in GetSourceTypes())
             {
                 if (candidate.TypeKind != TypeKind.Class ||
@@ -350,11 +506,13 @@ internal sealed partial class TypeGraphWalker
                         baseType.ContainingNamespace.ToDisplayString() == SymbolFacts.SerializationNamespace)
                     {
                         var formatted = baseType.TypeArguments[0];
-                        _handWritten.Add(formatted is INamedTypeSymbol named && ContainsTypeParameters(named) ? named.OriginalDefinition : Canonicalize(formatted));
+                        handWritten.Add(formatted is INamedTypeSymbol named && ContainsTypeParameters(named) ? named.OriginalDefinition : Canonicalize(formatted));
                         break;
                     }
                 }
             }
+
+            _handWritten = handWritten;
         }
 
         return _handWritten.Count != 0 && (_handWritten.Contains(type) || _handWritten.Contains(type.OriginalDefinition));
@@ -365,7 +523,7 @@ internal sealed partial class TypeGraphWalker
     {
         if (_sourceTypes is null)
         {
-            _sourceTypes = new List<INamedTypeSymbol>();
+            var sourceTypes = new List<INamedTypeSymbol>();
             var pending = new Stack<INamespaceOrTypeSymbol>();
             pending.Push(_compilation.Assembly.GlobalNamespace);
             while (pending.Count > 0)
@@ -381,13 +539,15 @@ internal sealed partial class TypeGraphWalker
                 }
                 else if (current is INamedTypeSymbol named)
                 {
-                    _sourceTypes.Add(named);
+                    sourceTypes.Add(named);
                     foreach (var nested in named.GetTypeMembers().Reverse())
                     {
                         pending.Push(nested);
                     }
                 }
             }
+
+            _sourceTypes = sourceTypes;
         }
 
         return _sourceTypes;
@@ -395,6 +555,16 @@ internal sealed partial class TypeGraphWalker
 
     private sealed class WalkState
     {
+        public WalkState(bool collectProblems, bool collectFormatters)
+        {
+            CollectProblems = collectProblems;
+            CollectFormatters = collectFormatters;
+        }
+
+        public bool CollectProblems { get; }
+
+        public bool CollectFormatters { get; }
+
         public List<FormatterModel> Formatters { get; } = new();
 
         public List<SerializationProblem> Problems { get; } = new();
