@@ -315,6 +315,37 @@ public sealed class DiagnosticTests
         Assert.Equal(before.Select(d => d.ToString()), after.Select(d => d.ToString()));
     }
 
+    [Fact(Timeout = TestTimeouts.Compile)]
+    public async Task Every_root_that_reaches_a_problem_through_a_cycle_reports_it_and_clean_cycles_report_nothing()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Usings + """
+            public class A { public B? B { get; set; } }
+            public class B { public A? A { get; set; } public Stream? Log { get; set; } }
+            public class C { public A? A { get; set; } }
+            public class D { public E? E { get; set; } }
+            public class E { public D? D { get; set; } public int X { get; set; } }
+
+            public static class Use
+            {
+                public static void Run(A a, B b, C c, D d, E e)
+                {
+                    ProcessionalSerializer.Serialize(d);
+                    ProcessionalSerializer.Serialize(c);
+                    ProcessionalSerializer.Serialize(b);
+                    ProcessionalSerializer.Serialize(a);
+                    ProcessionalSerializer.Serialize(e);
+                }
+            }
+            """);
+
+        var diagnostics = await GeneratorHarness.RunAnalyzerAsync(compilation);
+
+        Assert.Equal(
+            ["'C.A.B.Log'", "'B.Log'", "'A.B.Log'"],
+            diagnostics.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Split(' ')[0]));
+        Assert.All(diagnostics, d => Assert.Equal(DiagnosticIds.ResourceType, d.Id));
+    }
+
     private static async Task ExpectAsync(string id, string messageStart, string marked, DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
         var markup = Markup.Parse(Usings + marked);

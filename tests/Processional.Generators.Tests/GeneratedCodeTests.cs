@@ -150,4 +150,42 @@ public sealed class GeneratedCodeTests
         Assert.DoesNotContain(GeneratorHarness.WarningsAndErrors(output), d => !d.Contains("CS8981", StringComparison.Ordinal));
         return Task.CompletedTask;
     }
+
+    [Fact(Timeout = TestTimeouts.Compile)]
+    public Task Roots_of_every_shape_are_found_again_from_their_ids()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using Processional.Serialization;
+            namespace Shop;
+            public sealed class Outer<T> { public sealed class Inner { public T? Value { get; set; } } }
+            public sealed class A { public int X { get; set; } }
+            public sealed class B { public string? Y { get; set; } }
+            public sealed class C { public double Z { get; set; } }
+            public struct D { public string? W; }
+            public sealed class E { public int V { get; set; } }
+            public sealed class F { public int U { get; set; } }
+            static class Use
+            {
+                static void Run(byte[] b)
+                {
+                    ProcessionalSerializer.Deserialize<Outer<int>.Inner>(b);
+                    ProcessionalSerializer.Deserialize<A[,]>(b);
+                    ProcessionalSerializer.Deserialize<List<B?>>(b);
+                    ProcessionalSerializer.Deserialize<(int, C)>(b);
+                    ProcessionalSerializer.Deserialize<D?>(b);
+                    ProcessionalSerializer.Deserialize<Dictionary<string, E[]>>(b);
+                    ProcessionalSerializer.Deserialize<KeyValuePair<int, F>>(b);
+                }
+            }
+            """;
+
+        var (result, output) = GeneratorHarness.RunGenerator(GeneratorHarness.CreateCompilation(Source));
+
+        Assert.Equal(
+            ["Shop.A.g.cs", "Shop.B.g.cs", "Shop.C.g.cs", "Shop.D.g.cs", "Shop.E.g.cs", "Shop.F.g.cs", "Shop.Outer{int}.Inner.g.cs"],
+            result.GeneratedSources.Select(s => s.HintName));
+        Assert.Empty(GeneratorHarness.WarningsAndErrors(output));
+        return Task.CompletedTask;
+    }
 }
