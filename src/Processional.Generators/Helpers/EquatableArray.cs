@@ -1,13 +1,12 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 
 namespace Processional.Generators.Helpers;
 
 /// <summary>
 /// An immutable array compared by its items, so that pipeline models holding one are equal when their contents are
-/// (<see cref="ImmutableArray{T}"/> and plain arrays compare by reference, which defeats the generator's caching).
+/// (<c>ImmutableArray&lt;T&gt;</c> and plain arrays compare by reference, which defeats the generator's caching).
 /// </summary>
 /// <typeparam name="T">The item type, itself value-equatable.</typeparam>
 internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
@@ -24,8 +23,6 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
     public static EquatableArray<T> Empty => default;
 
     public int Count => _items?.Length ?? 0;
-
-    public bool IsEmpty => Count == 0;
 
     public T this[int index] => (_items ?? Array.Empty<T>())[index];
 
@@ -64,8 +61,6 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
 
         return hash;
     }
-
-    public ImmutableArray<T> ToImmutableArray() => _items is null ? ImmutableArray<T>.Empty : ImmutableArray.Create(_items);
 
     public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(_items ?? Array.Empty<T>())).GetEnumerator();
 
