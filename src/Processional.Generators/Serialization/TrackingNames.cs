@@ -1,0 +1,14 @@
+namespace Processional.Generators.Serialization;
+
+/// <summary>The names of the pipeline steps that tests inspect (<c>trackIncrementalGeneratorSteps</c>).</summary>
+public static class TrackingNames
+{
+    /// <summary>The type each <c>ProcessionalSerializer</c> call needs serialized.</summary>
+    public const string SerializerCallRoots = nameof(SerializerCallRoots);
+
+    /// <summary>The formatters that all roots together need: one walk over the type graph per compilation.</summary>
+    public const string AllFormatters = nameof(AllFormatters);
+
+    /// <summary>One formatter per generated file, in hint-name order.</summary>
+    public const string Formatters = nameof(Formatters);
+}
