@@ -33,8 +33,6 @@ public class SerializationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        ProcessionalFormatterProvider.Register(new SmallObjectFormatter());
-
         var random = new Random(42);
         _small = Create(random, 1);
         _list = Enumerable.Range(0, 1000).Select(i => Create(random, i)).ToList();
