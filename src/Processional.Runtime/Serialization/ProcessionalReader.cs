@@ -515,6 +515,7 @@ public ref struct ProcessionalReader
 
     /// <summary>Throws a <see cref="ProcessionalSerializationException"/> saying what was wrong at the current offset.</summary>
     /// <param name="message">What was wrong.</param>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public readonly void ThrowInvalid(string message) => ThrowHelper.ThrowInvalid(message, Consumed);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

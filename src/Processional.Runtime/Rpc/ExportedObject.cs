@@ -1,0 +1,62 @@
+namespace Processional.Rpc;
+
+/// <summary>An object this side exposes to its peer: by name, or on the fly as a callback or a created object.</summary>
+internal sealed class ExportedObject
+{
+    private RemoteInterfaceInfo[] _interfaces;
+
+    public ExportedObject(ulong id, string? name, object target, RemoteInterfaceInfo[] interfaces, DispatchPolicy policy)
+    {
+        Id = id;
+        Name = name;
+        Target = target;
+        _interfaces = interfaces;
+        Queue = policy == DispatchPolicy.Ordered ? new OrderedQueue() : null;
+    }
+
+    public ulong Id { get; }
+
+    public string? Name { get; }
+
+    public object Target { get; }
+
+    /// <summary>References the peer holds (objects exported on the fly only).</summary>
+    public int References { get; set; }
+
+    public OrderedQueue? Queue { get; }
+
+    public void AddInterface(RemoteInterfaceInfo info)
+    {
+        if (Array.IndexOf(_interfaces, info) < 0)
+        {
+            _interfaces = [.. _interfaces, info];
+        }
+    }
+
+    public bool TryDispatch(ref RpcRequest request)
+    {
+        foreach (var info in _interfaces)
+        {
+            if (info.Dispatcher.TryDispatch(Target, ref request))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public void Schedule(IOrderedWork work)
+    {
+        if (Queue is { } queue)
+        {
+            queue.Enqueue(work);
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
+        }
+    }
+
+    public override string ToString() => Name is null ? $"object {Id:x} ({Target.GetType().Name})" : $"object '{Name}'";
+}

@@ -1,0 +1,196 @@
+using Processional.Serialization;
+
+namespace Processional.Rpc;
+
+/// <summary>Exposed objects, proxies, and objects passed by reference.</summary>
+public sealed partial class RpcConnection
+{
+    private const byte ReferenceNull = 0;
+    private const byte ReferenceSendersObject = 1;
+    private const byte ReferenceReceiversObject = 2;
+
+    private readonly RpcObjectTable _objects = new();
+    private readonly RpcObjectTable? _shared;
+    private readonly Lock _proxiesLock = new();
+    private readonly Dictionary<(ulong Id, Type Interface), WeakReference<RemoteProxy>> _proxies = [];
+    private readonly Dictionary<ulong, string> _namesAsked = [];
+
+    /// <summary>How many objects this side exports on the fly to the peer (callbacks, created objects) and the peer still holds.</summary>
+    public int ExportedObjectCount => _objects.Count - _namedCount;
+
+    private int _namedCount;
+
+    /// <summary>Exposes <paramref name="implementation"/> under the default name of <typeparamref name="T"/> (its full name).</summary>
+    /// <typeparam name="T">A [Remote] interface, or a class implementing [Remote] interfaces.</typeparam>
+    /// <param name="implementation">The object.</param>
+    /// <param name="policy">How its calls are scheduled; <see cref="DispatchPolicy.Ordered"/> by default.</param>
+    public void Expose<T>(T implementation, DispatchPolicy policy = DispatchPolicy.Ordered)
+        where T : class => Expose(RpcObjectIds.DefaultName(typeof(T)), implementation, policy);
+
+    /// <summary>Exposes <paramref name="implementation"/> to the peer under <paramref name="name"/>.</summary>
+    /// <typeparam name="T">A [Remote] interface, or a class implementing [Remote] interfaces (all of which are exposed).</typeparam>
+    /// <param name="name">The name the peer asks for with <see cref="Get{T}(string?)"/>.</param>
+    /// <param name="implementation">The object.</param>
+    /// <param name="policy">How its calls are scheduled; <see cref="DispatchPolicy.Ordered"/> by default.</param>
+    /// <exception cref="ArgumentException">The object implements no [Remote] interface.</exception>
+    /// <exception cref="InvalidOperationException">The name is taken.</exception>
+    public void Expose<T>(string name, T implementation, DispatchPolicy policy = DispatchPolicy.Ordered)
+        where T : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(implementation);
+        _objects.ExposeNamed(name, implementation, InterfacesOf(typeof(T), implementation), policy);
+        Interlocked.Increment(ref _namedCount);
+    }
+
+    /// <summary>Stops exposing the object named <paramref name="name"/>; later calls to it fail.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns><see langword="true"/> when an object was exposed under that name.</returns>
+    public bool Unexpose(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_objects.Remove(name))
+        {
+            Interlocked.Decrement(ref _namedCount);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Gets a proxy of the object the peer exposes under <paramref name="name"/> (by default the full name of
+    /// <typeparamref name="T"/>). No message is sent until the first call; a call to a name the peer does not expose fails.
+    /// </summary>
+    /// <typeparam name="T">The [Remote] interface.</typeparam>
+    /// <param name="name">The name; <see langword="null"/> for the default.</param>
+    /// <returns>The proxy.</returns>
+    public T Get<T>(string? name = null)
+        where T : class
+    {
+        name ??= RpcObjectIds.DefaultName(typeof(T));
+        var id = RpcObjectIds.ForName(name);
+        lock (_proxiesLock)
+        {
+            _namesAsked[id] = name;
+        }
+
+        return RemoteInterfaceRegistry.Get<T>().CreateProxy(this, id, counted: false);
+    }
+
+    internal static RemoteInterfaceInfo[] InterfacesOf(Type declared, object implementation)
+    {
+        var interfaces = RemoteInterfaceRegistry.ImplementedBy(declared.IsInterface ? declared : implementation.GetType());
+        if (interfaces.Length == 0)
+        {
+            throw new ArgumentException(
+                $"'{implementation.GetType()}' implements no [Remote] interface known to this program: mark the interface [Remote] " +
+                "and make sure Processional's source generator runs on the project that declares it.", nameof(implementation));
+        }
+
+        return interfaces;
+    }
+
+    /// <summary>Writes a reference to <paramref name="value"/>: this side exports it, unless it is a proxy of the peer's own object.</summary>
+    internal void WriteObjectReference<T>(ref ProcessionalWriter<RpcMessageBuffer> writer, T? value)
+        where T : class
+    {
+        if (value is null)
+        {
+            writer.WriteUnmanaged(ReferenceNull);
+            return;
+        }
+
+        if (value is RemoteProxy proxy && ReferenceEquals(proxy.Connection, this))
+        {
+            // A proxy sent back to its owner resolves there to the object itself.
+            writer.WriteUnmanaged(ReferenceReceiversObject);
+            writer.WriteUnmanaged(proxy.ObjectId);
+            return;
+        }
+
+        var entry = _objects.Export(value, RemoteInterfaceRegistry.Get<T>(), DispatchPolicy.Ordered);
+        writer.WriteUnmanaged(ReferenceSendersObject);
+        writer.WriteUnmanaged(entry.Id);
+    }
+
+    /// <summary>Reads a reference written by the peer's <see cref="WriteObjectReference{T}"/>.</summary>
+    internal T? ReadObjectReference<T>(ref ProcessionalReader reader)
+        where T : class
+    {
+        var kind = reader.ReadUnmanaged<byte>();
+        switch (kind)
+        {
+            case ReferenceNull:
+                return null;
+            case ReferenceReceiversObject:
+                var id = reader.ReadUnmanaged<ulong>();
+                var entry = FindExport(id);
+                if (entry?.Target is T own)
+                {
+                    return own;
+                }
+
+                reader.ThrowInvalid(entry is null
+                    ? $"A reference to object {id:x} of this side, which is not (or no longer) exposed"
+                    : $"A reference to the {entry}, which is not a {typeof(T)}");
+                return null;
+            case ReferenceSendersObject:
+                return ProxyOf<T>(reader.ReadUnmanaged<ulong>());
+            default:
+                reader.ThrowInvalid($"Object reference kind {kind} is not 0, 1 or 2");
+                return null;
+        }
+    }
+
+    /// <summary>A proxy of the peer's object <paramref name="id"/>, holding one more reference to it.</summary>
+    private T ProxyOf<T>(ulong id)
+        where T : class
+    {
+        lock (_proxiesLock)
+        {
+            if (_proxies.TryGetValue((id, typeof(T)), out var weak) && weak.TryGetTarget(out var existing) && existing.TryAddReference())
+            {
+                return (T)(object)existing;
+            }
+
+            var proxy = RemoteInterfaceRegistry.Get<T>().CreateProxy(this, id, counted: true);
+            _proxies[(id, typeof(T))] = new WeakReference<RemoteProxy>((RemoteProxy)(object)proxy);
+            return proxy;
+        }
+    }
+
+    /// <summary>A proxy was disposed or collected: tell the peer it may free the object.</summary>
+    internal void ReleaseRemote(RemoteProxy proxy, int count)
+    {
+        lock (_proxiesLock)
+        {
+            foreach (var key in _proxies.Where(p => p.Key.Id == proxy.ObjectId && (!p.Value.TryGetTarget(out var live) || ReferenceEquals(live, proxy))).Select(p => p.Key).ToList())
+            {
+                _proxies.Remove(key);
+            }
+        }
+
+        if (Volatile.Read(ref _closeReason) is not null)
+        {
+            return;
+        }
+
+        var buffer = RpcMessageBuffer.Rent();
+        var writer = BeginMessage(buffer, RpcMessageType.Release, proxy.ObjectId);
+        writer.WriteUnmanaged((uint)count);
+        writer.Flush();
+        SendQuietly(buffer);
+    }
+
+    private ExportedObject? FindExport(ulong id) => _objects.Find(id) ?? _shared?.Find(id);
+
+    private void ReleaseExport(ulong id, uint count) => _objects.Release(id, count);
+
+    private void ReleaseAllExports() => _objects.ReleaseAllExported();
+
+    private string DescribeMissingObject(ulong objectId) =>
+        (objectId & RpcObjectIds.NamedBit) != 0
+            ? $"No object is exposed under the name asked for (object id {objectId:x}) on the {this}."
+            : $"Object {objectId:x} is not (or no longer) exposed on the {this}: it was released.";
+}
