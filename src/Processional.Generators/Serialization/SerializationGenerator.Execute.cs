@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 using Processional.Generators.Helpers;
+using Processional.Generators.Remote.Parsing;
 using Processional.Generators.Serialization.Emit;
 using Processional.Generators.Serialization.Models;
 using Processional.Generators.Serialization.Roots;
@@ -30,6 +31,20 @@ public sealed partial class SerializationGenerator
         }
 
         return new RootModel(DocumentationCommentId.CreateReferenceId(type));
+    }
+
+    /// <summary>The types a [Remote] interface sends by value (see <see cref="RemoteInterfaceParser.CollectSerializedTypes"/>).</summary>
+    private static EquatableArray<RootModel> GetRemoteSignatureRoots(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Interface } type)
+        {
+            return EquatableArray<RootModel>.Empty;
+        }
+
+        return EquatableArray.From(RemoteInterfaceParser.CollectSerializedTypes(type, cancellationToken)
+            .Select(static t => DocumentationCommentId.CreateReferenceId(t))
+            .Distinct(StringComparer.Ordinal)
+            .Select(static id => new RootModel(id)));
     }
 
     /// <summary>Joins the collected roots of every kind of root into one list.</summary>

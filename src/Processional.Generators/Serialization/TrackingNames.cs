@@ -6,6 +6,9 @@ public static class TrackingNames
     /// <summary>The type each <c>ProcessionalSerializer</c> call needs serialized.</summary>
     public const string SerializerCallRoots = nameof(SerializerCallRoots);
 
+    /// <summary>The types each [Remote] interface sends by value.</summary>
+    public const string RemoteSignatureRoots = nameof(RemoteSignatureRoots);
+
     /// <summary>The formatters that all roots together need: one walk over the type graph per compilation.</summary>
     public const string AllFormatters = nameof(AllFormatters);
 

@@ -26,9 +26,15 @@ internal static class Baseline
 #endif
 
     /// <summary>Compares every file the generator produced with the baseline <paramref name="name"/>.</summary>
-    public static void Verify(string name, GeneratorRunResult result)
+    public static void Verify(string name, GeneratorRunResult result) => Verify(name, Render(result));
+
+    /// <summary>Compares every file the generators produced (each generator's files under its name) with the baseline <paramref name="name"/>.</summary>
+    public static void Verify(string name, GeneratorDriverRunResult run) => Verify(name, string.Concat(run.Results
+        .Where(r => r.GeneratedSources.Length > 0)
+        .Select(r => "//====== " + r.Generator.GetGeneratorType().Name + " ======\n" + Render(r))));
+
+    private static void Verify(string name, string actual)
     {
-        var actual = Render(result);
         var path = Path.Combine(Directory, name + ".cs.txt");
         if (Updating)
         {

@@ -34,13 +34,20 @@ internal static class GeneratorHarness
                 deterministic: true));
     }
 
-    /// <summary>A driver for the serialization generator that tracks its steps, for running once or again on an edited compilation.</summary>
-    public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
-        new[] { new SerializationGenerator().AsSourceGenerator() },
+    /// <summary>
+    /// A driver that tracks its steps, for running once or again on an edited compilation: of the serialization generator
+    /// unless <paramref name="generators"/> are given.
+    /// </summary>
+    public static GeneratorDriver CreateDriver(params IIncrementalGenerator[] generators) => CSharpGeneratorDriver.Create(
+        (generators.Length == 0 ? [new SerializationGenerator()] : generators).Select(g => g.AsSourceGenerator()),
         parseOptions: ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    /// <summary>Runs the generator once; returns its result and the compilation with the generated files added.</summary>
+    /// <summary>A driver of every generator: serialization, [Remote] interfaces, exception registrations.</summary>
+    public static GeneratorDriver CreateAllDriver() =>
+        CreateDriver(new SerializationGenerator(), new Remote.RemoteGenerator(), new Remote.RemoteExceptionGenerator());
+
+    /// <summary>Runs the serialization generator once; returns its result and the compilation with the generated files added.</summary>
     public static (GeneratorRunResult Result, Compilation Output) RunGenerator(Compilation compilation)
     {
         var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
@@ -48,14 +55,26 @@ internal static class GeneratorHarness
         return (driver.GetRunResult().Results.Single(), output);
     }
 
+    /// <summary>Runs every generator once; returns their results (serialization, remote, exceptions) and the compilation with the generated files added.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output) RunAllGenerators(Compilation compilation)
+    {
+        var driver = CreateAllDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        Assert.Empty(diagnostics);
+        return (driver.GetRunResult(), output);
+    }
+
+    /// <summary>The result of the generator of type <typeparamref name="T"/> in a run of several.</summary>
+    public static GeneratorRunResult ResultOf<T>(GeneratorDriverRunResult run) =>
+        run.Results.Single(r => r.Generator.GetGeneratorType() == typeof(T));
+
     /// <summary>The generated files, by hint name.</summary>
     public static IReadOnlyDictionary<string, string> GeneratedSources(GeneratorRunResult result) =>
         result.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString(), StringComparer.Ordinal);
 
-    /// <summary>Runs the serialization analyzer; returns its diagnostics, ordered by position.</summary>
-    public static async Task<ImmutableArray<Diagnostic>> RunAnalyzerAsync(Compilation compilation)
+    /// <summary>Runs the serialization analyzer (or the given ones); returns the diagnostics, ordered by position.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> RunAnalyzerAsync(Compilation compilation, params DiagnosticAnalyzer[] analyzers)
     {
-        var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new SerializationAnalyzer()));
+        var withAnalyzers = compilation.WithAnalyzers(analyzers.Length == 0 ? [new SerializationAnalyzer()] : [.. analyzers]);
         var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
         return diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal).ToImmutableArray();
     }

@@ -314,7 +314,7 @@ internal sealed partial class TypeGraphWalker
     }
 
     /// <summary>How generated code writes and reads a value of <paramref name="type"/>.</summary>
-    private ValueShape GetShape(ITypeSymbol type)
+    internal ValueShape GetShape(ITypeSymbol type)
     {
         var name = TypeNames.Annotated(type);
         if (IsUnmanagedShape(type))

@@ -20,6 +20,14 @@ internal static class TypeNames
     private static readonly SymbolDisplayFormat s_annotated = s_fullyQualified
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
+    // global::Shop.Box<(int Id, string? Name)>?: a declared type as a member signature writes it, with tuple element
+    // names (an explicit interface implementation must repeat them) and every nullable annotation.
+    private static readonly SymbolDisplayFormat s_signature = SymbolDisplayFormat.FullyQualifiedFormat
+        .WithMiscellaneousOptions(
+            SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers |
+            SymbolDisplayMiscellaneousOptions.UseSpecialTypes |
+            SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
     // Shop.Box<int>: for messages inside generated code.
     private static readonly SymbolDisplayFormat s_display = new(
         globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
@@ -43,6 +51,9 @@ internal static class TypeNames
 
     /// <summary>The fully qualified name with every nullable annotation, the top level's included.</summary>
     public static string AnnotatedWithTopLevel(ITypeSymbol type) => type.ToDisplayString(s_annotated);
+
+    /// <summary>The fully qualified name as a member signature declares it: tuple element names and every nullable annotation.</summary>
+    public static string Signature(ITypeSymbol type) => type.ToDisplayString(s_signature);
 
     /// <summary>The namespace-qualified name, for messages.</summary>
     public static string Display(ITypeSymbol type) => type.ToDisplayString(s_display);
