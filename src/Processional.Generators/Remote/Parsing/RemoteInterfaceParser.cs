@@ -130,15 +130,14 @@ internal sealed partial class RemoteInterfaceParser
     {
         if (RemoteSymbols.IsGenericOrInGeneric(_interface))
         {
-            var generic = _interface.IsGenericType ? _interface : null;
             var container = _interface.ContainingType;
-            while (generic is null && container is not null && !container.IsGenericType)
+            while (container is { Arity: 0 })
             {
                 container = container.ContainingType;
             }
 
             Report(DiagnosticDescriptors.GenericInterface, _interface.Locations.FirstOrDefault(), TypeNames.Display(_interface),
-                generic is null && container is not null ? $" (it is nested in the generic '{TypeNames.Short(container)}')" : string.Empty);
+                _interface.Arity == 0 && container is not null ? $" (it is nested in the generic '{TypeNames.Short(container)}')" : string.Empty);
             return null;
         }
 

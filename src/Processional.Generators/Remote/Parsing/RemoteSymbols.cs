@@ -49,19 +49,8 @@ internal static class RemoteSymbols
     public static bool HasAttribute(ISymbol symbol, string fullName) =>
         symbol.GetAttributes().Any(a => a.AttributeClass is { } attribute && SymbolFacts.MetadataName(attribute) == fullName);
 
-    /// <summary>The interface, or a type containing it, is generic: the generator does not support it.</summary>
-    public static bool IsGenericOrInGeneric(INamedTypeSymbol type)
-    {
-        for (var current = type; current is not null; current = current.ContainingType)
-        {
-            if (current.IsGenericType)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>The type, or a type containing it, is generic (Roslyn's <c>IsGenericType</c> counts containing types).</summary>
+    public static bool IsGenericOrInGeneric(INamedTypeSymbol type) => type.IsGenericType;
 
     private static bool Is(ITypeSymbol type, string metadataName) =>
         type is INamedTypeSymbol named && SymbolFacts.MetadataName(named) == metadataName;
