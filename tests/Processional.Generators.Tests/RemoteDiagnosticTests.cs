@@ -249,6 +249,15 @@ public sealed class RemoteDiagnosticTests
         """);
 
     [Fact(Timeout = TestTimeouts.Compile)]
+    public Task A_static_abstract_member_is_reported_at_its_name() => ExpectAsync(
+        DiagnosticIds.StaticAbstractMember,
+        "'Create' is a static abstract or static virtual member, which a [Remote] interface cannot have",
+        """
+        [Remote]
+        public interface IFactory { static abstract IFactory [|Create|](); Task PingAsync(); }
+        """);
+
+    [Fact(Timeout = TestTimeouts.Compile)]
     public Task A_problem_inherited_from_a_plain_interface_is_reported_at_the_remote_interface_with_the_base_name() => ExpectAsync(
         DiagnosticIds.Event,
         "'IBase.Changed' is an event",

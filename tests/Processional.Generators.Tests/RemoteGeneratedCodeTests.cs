@@ -157,6 +157,33 @@ public sealed partial class RemoteGeneratedCodeTests
     }
 
     [Fact(Timeout = TestTimeouts.Compile)]
+    public async Task An_interface_declared_without_nullable_annotations_compiles_without_warnings()
+    {
+        var compilation = GeneratorHarness.CreateCompilation("""
+            #nullable disable
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            namespace Shop;
+            public sealed class Item { public string Name { get; set; } }
+            [Processional.Remote] public interface IListener { Task<string> OnAsync(string what); }
+            [Processional.Remote]
+            public interface IOblivious
+            {
+                Task<string> EchoAsync(string text, Item item, List<string> names, IListener listener);
+                IListener Listen(string topic);
+                Task<IListener> ListenAsync(string topic);
+                string this[string key] { get; }
+            }
+            """);
+
+        var (result, output) = GeneratorHarness.RunAllGenerators(compilation);
+
+        Assert.Equal(2, GeneratorHarness.ResultOf<RemoteGenerator>(result).GeneratedSources.Length);
+        Assert.Empty(GeneratorHarness.WarningsAndErrors(output));
+        Assert.Empty(await GeneratorHarness.RunAnalyzerAsync(compilation, new RemoteAnalyzer()));
+    }
+
+    [Fact(Timeout = TestTimeouts.Compile)]
     public Task Interfaces_whose_names_differ_only_in_case_get_distinct_file_names()
     {
         var (result, output) = GeneratorHarness.RunAllGenerators(GeneratorHarness.CreateCompilation("""

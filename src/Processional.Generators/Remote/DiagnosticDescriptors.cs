@@ -107,6 +107,14 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor StaticAbstractMember = new(
+        DiagnosticIds.StaticAbstractMember,
+        "A [Remote] interface cannot have static abstract or static virtual members",
+        "'{0}' is a static abstract or static virtual member, which a [Remote] interface cannot have: a proxy is an object of the peer, and the interface must be usable as a type argument; move the member to another interface, or make it an instance method",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         GenericMethod,
         ByReference,
@@ -119,5 +127,6 @@ internal static class DiagnosticDescriptors
         GenericInterface,
         InaccessibleInterface,
         MethodIdCollision,
-        RemoteInterfaceAsValue);
+        RemoteInterfaceAsValue,
+        StaticAbstractMember);
 }

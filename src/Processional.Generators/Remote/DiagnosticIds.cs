@@ -40,4 +40,7 @@ public static class DiagnosticIds
 
     /// <summary>A [Remote] interface used where only values go: a stream item or a progress value.</summary>
     public const string RemoteInterfaceAsValue = "PROC211";
+
+    /// <summary>A static abstract or static virtual member, which makes the interface unusable as a type argument.</summary>
+    public const string StaticAbstractMember = "PROC212";
 }

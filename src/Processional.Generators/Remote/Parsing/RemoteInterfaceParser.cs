@@ -147,6 +147,17 @@ internal sealed partial class RemoteInterfaceParser
             return null;
         }
 
+        foreach (var declaring in new[] { _interface }.Concat(_interface.AllInterfaces))
+        {
+            foreach (var member in declaring.GetMembers())
+            {
+                if (member.IsStatic && (member.IsAbstract || member.IsVirtual))
+                {
+                    Report(DiagnosticDescriptors.StaticAbstractMember, LocationOf(member, declaring, node: null), PathPrefix(declaring) + member.Name);
+                }
+            }
+        }
+
         var members = new List<RemoteMemberModel>();
         var idOwners = new Dictionary<uint, RemoteMemberModel>();
         foreach (var (member, declaring) in EnumerateMembers(_interface))
