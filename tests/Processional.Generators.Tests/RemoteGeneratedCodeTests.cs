@@ -184,6 +184,32 @@ public sealed partial class RemoteGeneratedCodeTests
     }
 
     [Fact(Timeout = TestTimeouts.Compile)]
+    public async Task Default_bodies_and_reabstractions_of_base_members_compile()
+    {
+        var compilation = GeneratorHarness.CreateCompilation("""
+            using System.Threading.Tasks;
+            namespace Shop;
+            public interface IBase { int Version { get; } Task<int> GetAsync(int id); string Describe() => "base"; }
+            [Processional.Remote]
+            public interface IDerived : IBase
+            {
+                abstract int IBase.Version { get; }
+                Task<int> IBase.GetAsync(int id) => Task.FromResult(id);
+                Task PingAsync();
+            }
+            """);
+
+        var (result, output) = GeneratorHarness.RunAllGenerators(compilation);
+
+        var text = Assert.Single(GeneratorHarness.ResultOf<RemoteGenerator>(result).GeneratedSources).SourceText.ToString();
+        Assert.Contains("int global::Shop.IBase.Version", text, StringComparison.Ordinal);
+        Assert.Contains("global::System.Threading.Tasks.Task<int> global::Shop.IBase.GetAsync(int id)", text, StringComparison.Ordinal);
+        Assert.Contains("string global::Shop.IBase.Describe()", text, StringComparison.Ordinal);
+        Assert.Empty(GeneratorHarness.WarningsAndErrors(output));
+        Assert.Empty(await GeneratorHarness.RunAnalyzerAsync(compilation, new RemoteAnalyzer()));
+    }
+
+    [Fact(Timeout = TestTimeouts.Compile)]
     public Task Interfaces_whose_names_differ_only_in_case_get_distinct_file_names()
     {
         var (result, output) = GeneratorHarness.RunAllGenerators(GeneratorHarness.CreateCompilation("""

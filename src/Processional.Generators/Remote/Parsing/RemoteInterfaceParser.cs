@@ -105,7 +105,11 @@ internal sealed partial class RemoteInterfaceParser
                     continue;
                 }
 
-                if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } or IPropertySymbol or IEventSymbol)
+                // An interface's explicit implementation of a base member (a default body, or a re-abstraction) is
+                // not a member of its own: the proxy implements the base member.
+                if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } or
+                    IPropertySymbol { ExplicitInterfaceImplementations.Length: 0 } or
+                    IEventSymbol { ExplicitInterfaceImplementations.Length: 0 })
                 {
                     yield return (member, declaring);
                 }
