@@ -115,6 +115,24 @@ public sealed class RemoteIncrementalityTests
     }
 
     [Fact(Timeout = TestTimeouts.Compile)]
+    public Task Editing_a_base_interface_in_another_file_rewrites_the_derived_interfaces_file()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(
+            "namespace Shop; public interface IBase { int Version(); }",
+            "namespace Shop; [Processional.Remote] public interface IDerived : IBase { void Ping(); }");
+        var driver = GeneratorHarness.CreateAllDriver().RunGenerators(compilation);
+
+        driver = driver.RunGenerators(Insert(compilation, "int Version();", " string Name();"));
+
+        var result = GeneratorHarness.ResultOf<RemoteGenerator>(driver.GetRunResult());
+        Assert.Contains(
+            result.TrackedSteps[TrackingNames.RemoteFiles].SelectMany(step => step.Outputs),
+            o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("string global::Shop.IBase.Name()", result.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Compile)]
     public Task Changing_a_type_an_interface_sends_rewrites_its_formatter_but_not_the_proxy()
     {
         var compilation = GeneratorHarness.CreateCompilation(Interfaces, Exceptions);
