@@ -210,6 +210,28 @@ public sealed partial class RemoteGeneratedCodeTests
     }
 
     [Fact(Timeout = TestTimeouts.Compile)]
+    public Task Empty_interfaces_keyword_names_and_names_of_the_generated_code_compile()
+    {
+        var (result, output) = GeneratorHarness.RunAllGenerators(GeneratorHarness.CreateCompilation("""
+            namespace Shop;
+            [Processional.Remote] public interface IEmpty { }
+            [Processional.Remote]
+            public interface IAwkward
+            {
+                int @class(int @event, string target, string request, string __call);
+                void Dispose();
+                void BeginCall(int methodId);
+                ulong ObjectId { get; }
+            }
+            """));
+
+        Assert.Equal(2, GeneratorHarness.ResultOf<RemoteGenerator>(result).GeneratedSources.Length);
+        var warnings = GeneratorHarness.WarningsAndErrors(output);
+        Assert.True(warnings.Count == 0, string.Join("\n", warnings));
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Compile)]
     public Task Interfaces_whose_names_differ_only_in_case_get_distinct_file_names()
     {
         var (result, output) = GeneratorHarness.RunAllGenerators(GeneratorHarness.CreateCompilation("""

@@ -64,28 +64,36 @@ internal static partial class RemoteEmitter
     private static void EmitProxyBody(SourceWriter writer, RemoteMemberModel member)
     {
         var token = member.Parameters.FirstOrDefault(static p => p.Kind == ParameterKind.CancellationToken);
-        writer.WriteLine("var __call = base.BeginCall(" + MethodIds.Literal(member.Id) + (token is null ? string.Empty : ", " + token.Name) + ");");
+
+        // The call's local must not be named like a parameter.
+        var call = "__call";
+        while (member.Parameters.Any(p => p.Name.TrimStart('@') == call))
+        {
+            call += "_";
+        }
+
+        writer.WriteLine("var " + call + " = base.BeginCall(" + MethodIds.Literal(member.Id) + (token is null ? string.Empty : ", " + token.Name) + ");");
         foreach (var parameter in member.Parameters)
         {
             switch (parameter.Kind)
             {
                 case ParameterKind.Unmanaged:
-                    writer.WriteLine("__call.Writer.WriteUnmanaged(" + parameter.Name + ");");
+                    writer.WriteLine(call + ".Writer.WriteUnmanaged(" + parameter.Name + ");");
                     break;
                 case ParameterKind.String:
-                    writer.WriteLine("__call.Writer.WriteString(" + parameter.Name + ");");
+                    writer.WriteLine(call + ".Writer.WriteString(" + parameter.Name + ");");
                     break;
                 case ParameterKind.UnmanagedArray:
-                    writer.WriteLine("__call.Writer.WriteUnmanagedArray(" + parameter.Name + ");");
+                    writer.WriteLine(call + ".Writer.WriteUnmanagedArray(" + parameter.Name + ");");
                     break;
                 case ParameterKind.Formatter:
-                    writer.WriteLine("__call.Writer.WriteValue<" + parameter.ValueTypeName + ">(" + parameter.Name + ");");
+                    writer.WriteLine(call + ".Writer.WriteValue<" + parameter.ValueTypeName + ">(" + parameter.Name + ");");
                     break;
                 case ParameterKind.Remote:
-                    writer.WriteLine("__call.WriteRemote<" + parameter.ValueTypeName + ">(" + parameter.Name + ");");
+                    writer.WriteLine(call + ".WriteRemote<" + parameter.ValueTypeName + ">(" + parameter.Name + ");");
                     break;
                 case ParameterKind.Progress:
-                    writer.WriteLine("__call.WriteProgress<" + parameter.ValueTypeName + ">(" + parameter.Name + ");");
+                    writer.WriteLine(call + ".WriteProgress<" + parameter.ValueTypeName + ">(" + parameter.Name + ");");
                     break;
             }
         }
@@ -95,45 +103,45 @@ internal static partial class RemoteEmitter
         switch (result.Kind)
         {
             case ReturnKind.Void when member.IsOneWay:
-                writer.WriteLine("__call.SendOneWay();");
+                writer.WriteLine(call + ".SendOneWay();");
                 break;
             case ReturnKind.Void:
-                writer.WriteLine("__call.Send();");
+                writer.WriteLine(call + ".Send();");
                 break;
             case ReturnKind.Task when member.IsOneWay:
-                writer.WriteLine("__call.SendOneWay();");
+                writer.WriteLine(call + ".SendOneWay();");
                 writer.WriteLine("return global::System.Threading.Tasks.Task.CompletedTask;");
                 break;
             case ReturnKind.Task:
-                writer.WriteLine("return __call.SendAsync().AsTask();");
+                writer.WriteLine("return " + call + ".SendAsync().AsTask();");
                 break;
             case ReturnKind.ValueTask when member.IsOneWay:
-                writer.WriteLine("__call.SendOneWay();");
+                writer.WriteLine(call + ".SendOneWay();");
                 writer.WriteLine("return default;");
                 break;
             case ReturnKind.ValueTask:
-                writer.WriteLine("return __call.SendAsync();");
+                writer.WriteLine("return " + call + ".SendAsync();");
                 break;
             case ReturnKind.Value when result.IsRemote:
-                writer.WriteLine("return __call.SendRemote<" + result.RemoteTypeName + ">()" + forgive + ";");
+                writer.WriteLine("return " + call + ".SendRemote<" + result.RemoteTypeName + ">()" + forgive + ";");
                 break;
             case ReturnKind.Value:
-                writer.WriteLine("return __call.Send<" + result.ValueTypeName + ">();");
+                writer.WriteLine("return " + call + ".Send<" + result.ValueTypeName + ">();");
                 break;
             case ReturnKind.TaskOfValue when result.IsRemote:
-                writer.WriteLine("return __call.SendRemoteAsync<" + result.RemoteTypeName + ">().AsTask()" + forgive + ";");
+                writer.WriteLine("return " + call + ".SendRemoteAsync<" + result.RemoteTypeName + ">().AsTask()" + forgive + ";");
                 break;
             case ReturnKind.TaskOfValue:
-                writer.WriteLine("return __call.SendAsync<" + result.ValueTypeName + ">().AsTask();");
+                writer.WriteLine("return " + call + ".SendAsync<" + result.ValueTypeName + ">().AsTask();");
                 break;
             case ReturnKind.ValueTaskOfValue when result.IsRemote:
-                writer.WriteLine("return __call.SendRemoteAsync<" + result.RemoteTypeName + ">()" + forgive + ";");
+                writer.WriteLine("return " + call + ".SendRemoteAsync<" + result.RemoteTypeName + ">()" + forgive + ";");
                 break;
             case ReturnKind.ValueTaskOfValue:
-                writer.WriteLine("return __call.SendAsync<" + result.ValueTypeName + ">();");
+                writer.WriteLine("return " + call + ".SendAsync<" + result.ValueTypeName + ">();");
                 break;
             case ReturnKind.Stream:
-                writer.WriteLine("return __call.SendStream<" + result.ValueTypeName + ">();");
+                writer.WriteLine("return " + call + ".SendStream<" + result.ValueTypeName + ">();");
                 break;
         }
     }
