@@ -221,7 +221,7 @@ internal sealed partial class RemoteInterfaceParser
         }
 
         var result = ParseResult(method.ReturnType, method.ReturnsVoid, path + "(return)", LocationOf(method, declaring, syntax?.ReturnType));
-        var parameters = ParseParameters(method.Parameters, declaring, path);
+        var parameters = ParseParameters(method.Parameters, declaring, path, indexer: false);
         var oneWay = RemoteSymbols.IsOneWay(method);
         if (oneWay)
         {
@@ -267,7 +267,7 @@ internal sealed partial class RemoteInterfaceParser
         }
 
         var result = ParseResult(property.Type, returnsVoid: false, path, LocationOf(property, declaring, syntax?.Type));
-        var parameters = ParseParameters(property.Parameters, declaring, property.IsIndexer ? PathPrefix(declaring) + "this" : path);
+        var parameters = ParseParameters(property.Parameters, declaring, PathPrefix(declaring) + "this", indexer: true);
         var signature = MethodIds.Signature(getter, declaring);
         return new RemoteMemberModel(
             property.IsIndexer ? MemberKind.Indexer : MemberKind.Property,
@@ -320,14 +320,15 @@ internal sealed partial class RemoteInterfaceParser
         return new RemoteReturnModel(kind, typeName, TypeNames.Signature(value), false, string.Empty, false);
     }
 
-    private List<RemoteParameterModel> ParseParameters(IEnumerable<IParameterSymbol> parameters, INamedTypeSymbol declaring, string memberPath)
+    /// <summary>The parameters; messages name them <c>Method(parameter)</c>, or <c>this[parameter]</c> for an indexer's.</summary>
+    private List<RemoteParameterModel> ParseParameters(IEnumerable<IParameterSymbol> parameters, INamedTypeSymbol declaring, string memberPath, bool indexer)
     {
         var list = parameters.ToList();
         var models = new List<RemoteParameterModel>(list.Count);
         for (var i = 0; i < list.Count; i++)
         {
             var parameter = list[i];
-            var path = memberPath + "(" + parameter.Name + ")";
+            var path = memberPath + (indexer ? "[" + parameter.Name + "]" : "(" + parameter.Name + ")");
             var type = parameter.Type;
             var typeLocation = LocationOf(parameter, declaring, (GetSyntax(parameter) as ParameterSyntax)?.Type);
             var name = TypeNames.Identifier(parameter.Name);
