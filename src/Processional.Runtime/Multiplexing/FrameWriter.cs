@@ -28,6 +28,13 @@ internal sealed class FrameWriter
     private bool _outputCompleted;
     private TaskCompletionSource? _idle;
 
+    // The message being written in place, while its writer holds the lock: where its first header and the header of
+    // the frame being filled are, the largest payload of its frames, and its length so far.
+    private int _messageStart = -1;
+    private int _frameStart;
+    private int _maxMessagePart;
+    private long _messageWritten;
+
     public FrameWriter(PipeWriter output, BufferPool pool, Action<Exception> onFailure)
     {
         _output = output;
@@ -86,6 +93,125 @@ internal sealed class FrameWriter
         }
 
         return Append(type, channel, payload);
+    }
+
+    /// <summary>
+    /// Appends one whole message as Message frames: one, or MessagePart frames of <paramref name="maxPayload"/> bytes
+    /// and a last Message frame. Returns false when the writer is closed; <paramref name="flush"/> says whether the
+    /// caller became the flusher and must call <see cref="FlushAsync"/>.
+    /// </summary>
+    public bool AppendMessage(ReadOnlySpan<byte> message, int maxPayload, out bool flush)
+    {
+        lock (_lock)
+        {
+            flush = false;
+            if (_closed)
+            {
+                return false;
+            }
+
+            while (true)
+            {
+                var count = Math.Min(message.Length, maxPayload);
+                var last = count == message.Length;
+                var span = Reserve(Frame.HeaderLength + count);
+                Frame.WriteHeader(span, last ? FrameType.Message : FrameType.MessagePart, count, 0);
+                message[..count].CopyTo(span[Frame.HeaderLength..]);
+                _length += Frame.HeaderLength + count;
+                message = message[count..];
+                if (last)
+                {
+                    break;
+                }
+            }
+
+            flush = ClaimFlush();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Starts a message written in place (<see cref="GetMessageSpan"/>, <see cref="AdvanceMessage"/>): takes the
+    /// writer's lock, which <see cref="EndMessage"/> or <see cref="AbortMessage"/> gives back, on this thread. Returns
+    /// false (and holds nothing) when the writer is closed.
+    /// </summary>
+    public bool BeginMessage(int maxPayload)
+    {
+        Monitor.Enter(_lock);
+        if (_closed || _messageStart >= 0)
+        {
+            var nested = _messageStart >= 0;
+            Monitor.Exit(_lock);
+            return nested ? throw new InvalidOperationException("A message is already being written on this connection by this thread; send or dispose it first.") : false;
+        }
+
+        _maxMessagePart = maxPayload;
+        _messageStart = _length;
+        _frameStart = _length;
+        Reserve(Frame.HeaderLength);
+        _length += Frame.HeaderLength;
+        return true;
+    }
+
+    /// <summary>Bytes of the message being written so far.</summary>
+    public long MessageLength => _messageWritten;
+
+    /// <summary>
+    /// Room for at least <paramref name="sizeHint"/> bytes of the message, right in the frame buffer. Frames are cut
+    /// where they fill; a request larger than a frame gets contiguous room that <see cref="AdvanceMessage"/> splits.
+    /// </summary>
+    public Memory<byte> GetMessageMemory(int sizeHint)
+    {
+        sizeHint = Math.Max(sizeHint, 1);
+        var room = _maxMessagePart - (_length - _frameStart - Frame.HeaderLength);
+        if (room < sizeHint && sizeHint <= _maxMessagePart)
+        {
+            // What is asked for does not fit in this frame but fits in a whole one: end this frame a little early.
+            CloseMessagePart();
+            room = _maxMessagePart;
+        }
+
+        Reserve(sizeHint);
+        return _buffer.AsMemory(_length, Math.Max(sizeHint, Math.Min(room, _buffer.Length - _length)));
+    }
+
+    /// <inheritdoc cref="GetMessageMemory"/>
+    public Span<byte> GetMessageSpan(int sizeHint) => GetMessageMemory(sizeHint).Span;
+
+    /// <summary>Commits <paramref name="count"/> bytes written into what <see cref="GetMessageMemory"/> returned.</summary>
+    public void AdvanceMessage(int count)
+    {
+        if ((uint)count > (uint)(_buffer.Length - _length))
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "Advanced past the memory that GetMemory returned.");
+        }
+
+        _length += count;
+        _messageWritten += count;
+        if (_length - _frameStart - Frame.HeaderLength > _maxMessagePart)
+        {
+            SplitMessageFrame();
+        }
+    }
+
+    /// <summary>Ends the message begun by <see cref="BeginMessage"/> and gives the lock back; returns whether the caller must flush.</summary>
+    public bool EndMessage()
+    {
+        Frame.WriteHeader(_buffer.AsSpan(_frameStart), FrameType.Message, _length - _frameStart - Frame.HeaderLength, 0);
+        _messageStart = -1;
+        _messageWritten = 0;
+        var flush = ClaimFlush();
+        Monitor.Exit(_lock);
+        return flush;
+    }
+
+    /// <summary>Drops the message begun by <see cref="BeginMessage"/>, as if it had never been written, and gives the lock back.</summary>
+    public void AbortMessage()
+    {
+        _length = _messageStart;
+        _messageStart = -1;
+        _messageWritten = 0;
+        Monitor.Exit(_lock);
     }
 
     /// <summary>
@@ -236,6 +362,44 @@ internal sealed class FrameWriter
         }
 
         _buffer = bigger;
+    }
+
+    /// <summary>Ends the frame being filled as a MessagePart and starts the next frame of the message.</summary>
+    private void CloseMessagePart()
+    {
+        Frame.WriteHeader(_buffer.AsSpan(_frameStart), FrameType.MessagePart, _length - _frameStart - Frame.HeaderLength, 0);
+        _frameStart = _length;
+        Reserve(Frame.HeaderLength);
+        _length += Frame.HeaderLength;
+    }
+
+    /// <summary>
+    /// The frame being filled got more than a frame's payload in one piece: cut it into full MessagePart frames and
+    /// a last, still open frame, moving the bytes to make room for the headers (last chunk first).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SplitMessageFrame()
+    {
+        var max = _maxMessagePart;
+        var payloadStart = _frameStart + Frame.HeaderLength;
+        var payload = _length - payloadStart;
+        var extra = (payload - 1) / max;
+        Reserve(extra * Frame.HeaderLength);
+        for (var chunk = extra; chunk >= 1; chunk--)
+        {
+            var from = payloadStart + (chunk * max);
+            var length = Math.Min(max, payload - (chunk * max));
+            _buffer.AsSpan(from, length).CopyTo(_buffer.AsSpan(from + (chunk * Frame.HeaderLength)));
+        }
+
+        for (var chunk = 0; chunk < extra; chunk++)
+        {
+            var header = chunk == 0 ? _frameStart : payloadStart + (chunk * (max + Frame.HeaderLength)) - Frame.HeaderLength;
+            Frame.WriteHeader(_buffer.AsSpan(header), FrameType.MessagePart, max, 0);
+        }
+
+        _frameStart = payloadStart + (extra * (max + Frame.HeaderLength)) - Frame.HeaderLength;
+        _length += extra * Frame.HeaderLength;
     }
 
     private bool ClaimFlush()

@@ -177,6 +177,7 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
     {
         var length = payload.Length;
         long credit = 0;
+        var wake = false;
         lock (_lock)
         {
             if (_remoteEnded)
@@ -206,10 +207,16 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
                 }
 
                 _unconsumed += length;
-
-                // The pipe never pauses (the window bounds it), so this completes at once and only wakes the reader.
-                _ = writer.FlushAsync();
+                wake = true;
             }
+        }
+
+        if (wake)
+        {
+            // Outside the lock: with an inline reader scheduler, this runs the reader's continuation right here, and
+            // the reader's code must not run under the channel's lock. The pipe never pauses (the window bounds it),
+            // so this completes at once; after a concurrent abort it does nothing.
+            _ = _inbound.Writer.FlushAsync();
         }
 
         if (credit > 0)

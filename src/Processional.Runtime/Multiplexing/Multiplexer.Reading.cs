@@ -13,6 +13,10 @@ public sealed partial class Multiplexer
     private long _offset;
     private bool _settingsReceived;
 
+    // The parts of a message received so far (MessagePart frames), gathered until its last part.
+    private byte[]? _partial;
+    private int _partialLength;
+
     private async Task ReadLoopAsync()
     {
         var input = _transport.Input;
@@ -74,6 +78,7 @@ public sealed partial class Multiplexer
         finally
         {
             input.Complete();
+            ReleasePartialMessage();
         }
     }
 
@@ -122,7 +127,7 @@ public sealed partial class Multiplexer
             FrameType.Open or FrameType.End => 0,
             FrameType.WindowUpdate => Frame.WindowUpdateLength,
             FrameType.Ping or FrameType.Pong => Frame.PingLength,
-            FrameType.Data or FrameType.Reset or FrameType.GoAway => -1,
+            FrameType.Data or FrameType.Reset or FrameType.GoAway or FrameType.Message or FrameType.MessagePart => -1,
             _ => throw Violation(header, $"unknown frame type 0x{(byte)type:X2}"),
         };
 
@@ -171,6 +176,11 @@ public sealed partial class Multiplexer
                 CheckConnectionFrame(channelId, type, header);
                 OnGoAway(payload, header);
                 return;
+            case FrameType.Message:
+            case FrameType.MessagePart:
+                CheckConnectionFrame(channelId, type, header);
+                OnMessageFrame(type, payload, header);
+                return;
         }
 
         if (!_channels.TryGetValue(channelId, out var channel))
@@ -208,6 +218,82 @@ public sealed partial class Multiplexer
         {
             throw Violation(header, error);
         }
+    }
+
+    /// <summary>A message, or a part of one: gathers parts, and hands each whole message to the handler, here and now.</summary>
+    private void OnMessageFrame(FrameType type, in ReadOnlySequence<byte> payload, ReadOnlySpan<byte> header)
+    {
+        if (_messageHandler is null)
+        {
+            throw Violation(header, $"{type} frame, but this side takes no messages (its multiplexer was started without a message handler)");
+        }
+
+        if (type == FrameType.Message && _partialLength == 0 && _partial is null)
+        {
+            // A whole message in one frame: straight from the receive buffer, no copy.
+            DeliverMessage(payload);
+            return;
+        }
+
+        var length = (long)_partialLength + payload.Length;
+        if (length > Options.MaxMessageLength)
+        {
+            throw Violation(header, $"a message of more than {Options.MaxMessageLength} bytes, this side's limit (MultiplexerOptions.MaxMessageLength)");
+        }
+
+        if (_partial is null || _partial.Length < length)
+        {
+            var bigger = Pool.RentArray((int)Math.Min(Math.Max(length, Math.Max(64 * 1024, (_partial?.Length ?? 0) * 2L)), Options.MaxMessageLength));
+            if (_partial is not null)
+            {
+                _partial.AsSpan(0, _partialLength).CopyTo(bigger);
+                Pool.ReturnArray(_partial);
+            }
+
+            _partial = bigger;
+        }
+
+        payload.CopyTo(_partial.AsSpan(_partialLength));
+        _partialLength = (int)length;
+        if (type == FrameType.MessagePart)
+        {
+            return;
+        }
+
+        try
+        {
+            DeliverMessage(new ReadOnlySequence<byte>(_partial, 0, _partialLength));
+        }
+        finally
+        {
+            ReleasePartialMessage();
+        }
+    }
+
+    private void DeliverMessage(in ReadOnlySequence<byte> message)
+    {
+        try
+        {
+            _messageHandler!.OnMessage(message);
+        }
+#pragma warning disable CA1031 // Whatever the handler throws closes this connection, reported through Completion.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var failed = new ConnectionLostException($"The connection was closed because its message handler threw {ex.GetType().Name}: {ex.Message}", ex);
+            Terminate(failed, failed, Frame.GoAwayError, $"The peer's message handler failed ({ex.GetType().Name}: {ex.Message}).");
+        }
+    }
+
+    private void ReleasePartialMessage()
+    {
+        if (_partial is not null)
+        {
+            Pool.ReturnArray(_partial);
+            _partial = null;
+        }
+
+        _partialLength = 0;
     }
 
     private void OnSettings(uint channelId, in ReadOnlySequence<byte> payload, ReadOnlySpan<byte> header)

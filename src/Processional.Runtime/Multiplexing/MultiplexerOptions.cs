@@ -10,6 +10,7 @@ public sealed class MultiplexerOptions
     private readonly int _maxChannels = 1024;
     private readonly TimeSpan? _keepAliveInterval;
     private readonly TimeSpan _disposeTimeout = TimeSpan.FromSeconds(2);
+    private readonly int _maxMessageLength = 1 << 30;
 
     /// <summary>The defaults: 1 MiB window, 64 KiB frames, 1024 channels, no heartbeat.</summary>
     public static MultiplexerOptions Default { get; } = new();
@@ -30,6 +31,17 @@ public sealed class MultiplexerOptions
     {
         get => _maxFramePayload;
         init => _maxFramePayload = CheckRange(value, Frame.MinMaxPayload, Frame.MaxPayloadLimit, nameof(MaxFramePayload));
+    }
+
+    /// <summary>
+    /// The largest message (channel 0 in message mode) this side accepts, 1 KiB to 2 GiB - 1 (an array's limit).
+    /// Default 1 GiB. A message in parts is gathered in memory until its last part, so this bounds what a peer can make
+    /// this side hold; a longer one breaks the protocol and closes the connection.
+    /// </summary>
+    public int MaxMessageLength
+    {
+        get => _maxMessageLength;
+        init => _maxMessageLength = CheckRange(value, Frame.MinMaxPayload, Array.MaxLength, nameof(MaxMessageLength));
     }
 
     /// <summary>How many channels may be open at once on the connection (both directions together). Default 1024.</summary>
