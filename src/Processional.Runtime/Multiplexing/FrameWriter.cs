@@ -16,6 +16,19 @@ internal sealed class FrameWriter
 {
     private const int InitialBufferSize = 16 * 1024;
 
+    // While the reading loop handles a batch of frames, what its thread appends is flushed once at the end of the
+    // batch, unless this much is waiting: replies to many small requests then leave in one socket write.
+    private const int BatchFlushThreshold = 64 * 1024;
+
+    // A spare buffer larger than this goes back to the pool instead of being kept (a big message grew it).
+    private const int MaxSpareSize = 1 << 20;
+
+    // The writer whose flushes the current thread defers: the reading loop's, during a batch.
+    [ThreadStatic]
+    private static FrameWriter? t_batch;
+
+    private bool _flushDeferred;
+
     private readonly object _lock = new();
     private readonly PipeWriter _output;
     private readonly BufferPool _pool;
@@ -215,11 +228,35 @@ internal sealed class FrameWriter
     }
 
     /// <summary>
+    /// The reading loop starts handling a batch of frames on this thread: flushes this thread asks for are deferred to
+    /// <see cref="EndBatch"/> (the caller keeps the flusher's role until then; others only append).
+    /// </summary>
+    public void BeginBatch() => t_batch = this;
+
+    /// <summary>Ends the batch begun by <see cref="BeginBatch"/>: sends what its flushes deferred.</summary>
+    public void EndBatch()
+    {
+        t_batch = null;
+        if (_flushDeferred)
+        {
+            _flushDeferred = false;
+            FlushInBackground();
+        }
+    }
+
+    /// <summary>
     /// Writes everything appended so far, and whatever others append meanwhile, to the transport. Only the caller that
-    /// became the flusher calls it. Completes synchronously when the transport takes the bytes at once.
+    /// became the flusher calls it. Completes synchronously when the transport takes the bytes at once. On the reading
+    /// loop's thread during a batch, it only notes that a flush is due, unless much is waiting.
     /// </summary>
     public ValueTask FlushAsync()
     {
+        if (t_batch == this && Volatile.Read(ref _length) < BatchFlushThreshold)
+        {
+            _flushDeferred = true;
+            return default;
+        }
+
         while (true)
         {
             var buffer = TakeBuffer(out var length);
@@ -490,7 +527,7 @@ internal sealed class FrameWriter
     {
         lock (_lock)
         {
-            if (_spare is null && !_closed)
+            if (_spare is null && !_closed && buffer.Length <= MaxSpareSize)
             {
                 _spare = buffer;
             }

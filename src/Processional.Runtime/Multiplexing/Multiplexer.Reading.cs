@@ -46,6 +46,8 @@ public sealed partial class Multiplexer
                 var buffer = result.Buffer;
                 Volatile.Write(ref _lastReceived, Environment.TickCount64);
                 SequencePosition consumed;
+                // What the frames' handlers send on this thread leaves in one write when the batch is done.
+                Writer.BeginBatch();
                 try
                 {
                     consumed = ProcessFrames(buffer);
@@ -56,6 +58,10 @@ public sealed partial class Multiplexer
                     var lost = new ConnectionLostException($"The connection was closed because the peer broke the protocol: {ex.Message}", ex);
                     Terminate(lost, ex, Frame.GoAwayProtocolError, ex.Message);
                     return;
+                }
+                finally
+                {
+                    Writer.EndBatch();
                 }
 
                 var remaining = buffer.Slice(consumed).Length;
