@@ -70,6 +70,9 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
 
     public PipeWriter Output => _output;
 
+    /// <summary>The socket (tests check that .NET's socket engine never saw it).</summary>
+    internal Socket Socket => _socket;
+
     /// <summary>Completes when the receiving thread has ended.</summary>
     internal Task ReceiverEnded => _receiverEnded.Task;
 
