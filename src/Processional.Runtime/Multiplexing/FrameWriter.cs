@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Processional.Transport;
 
 namespace Processional.Multiplexing;
 
@@ -48,6 +50,10 @@ internal sealed class FrameWriter
     private int _maxMessagePart;
     private long _messageWritten;
 
+    // The segments of a direct write (headers, payload slices); only the flusher uses it.
+    private readonly List<ArraySegment<byte>> _gather = [];
+    private long _directBytesWritten;
+
     public FrameWriter(PipeWriter output, BufferPool pool, Action<Exception> onFailure)
     {
         _output = output;
@@ -84,6 +90,89 @@ internal sealed class FrameWriter
             _length += Frame.HeaderLength + payload.Length;
             return ClaimFlush();
         }
+    }
+
+    /// <summary>Payload bytes written straight from callers' memory (tests check that bulk writes take that path).</summary>
+    public long DirectBytesWritten => Interlocked.Read(ref _directBytesWritten);
+
+    /// <summary>Whether frames can be written straight from the caller's memory: the transport takes gather writes.</summary>
+    public bool CanWriteDirect => _output is SocketSender;
+
+    /// <summary>
+    /// Writes Data frames for <paramref name="payload"/> (cut at <paramref name="maxPayload"/>) straight from the
+    /// caller's memory, after what was appended before, in one gather write: no copy into the frame buffer. Possible
+    /// only when no flush is in progress (the caller becomes the flusher; <paramref name="written"/> completes when its
+    /// frames, and what others append meanwhile, are written) and the memory is an array. Returns false, having done
+    /// nothing, otherwise: the caller appends instead.
+    /// </summary>
+    public bool TryWriteDirect(uint channel, ReadOnlyMemory<byte> payload, int maxPayload, out ValueTask written)
+    {
+        written = default;
+        if (_output is not SocketSender sender || t_batch == this || !MemoryMarshal.TryGetArray(payload, out var array))
+        {
+            return false;
+        }
+
+        byte[]? before;
+        int beforeLength;
+        lock (_lock)
+        {
+            if (_closed || _flushing)
+            {
+                return false;
+            }
+
+            _flushing = true;
+            before = _length > 0 ? _buffer : null;
+            beforeLength = _length;
+            if (before is not null)
+            {
+                _buffer = _spare ?? _pool.RentArray(Math.Max(InitialBufferSize, Math.Min(before.Length, MaxSpareSize)));
+                _spare = null;
+                _length = 0;
+            }
+        }
+
+        Interlocked.Add(ref _directBytesWritten, payload.Length);
+        var frames = (payload.Length + maxPayload - 1) / maxPayload;
+        var headers = _pool.RentArray(frames * Frame.HeaderLength);
+        _gather.Clear();
+        if (before is not null)
+        {
+            _gather.Add(new ArraySegment<byte>(before, 0, beforeLength));
+        }
+
+        for (var frame = 0; frame < frames; frame++)
+        {
+            var offset = frame * maxPayload;
+            var length = Math.Min(maxPayload, payload.Length - offset);
+            Frame.WriteHeader(headers.AsSpan(frame * Frame.HeaderLength), FrameType.Data, length, channel);
+            _gather.Add(new ArraySegment<byte>(headers, frame * Frame.HeaderLength, Frame.HeaderLength));
+            _gather.Add(array.Slice(offset, length));
+        }
+
+        ValueTask<FlushResult> write;
+        try
+        {
+            write = sender.WriteAsync(_gather);
+        }
+#pragma warning disable CA1031 // Any transport failure ends the connection; it is reported there.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _pool.ReturnArray(headers);
+            Fail(before, ex);
+            return true;
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            written = DirectWritten(headers, before, write.Result) ? FlushAsync() : default;
+            return true;
+        }
+
+        written = AwaitDirectAsync(write, headers, before);
+        return true;
     }
 
     /// <summary>Appends a frame whose payload is one uint32 (a window update).</summary>
@@ -471,7 +560,7 @@ internal sealed class FrameWriter
 
             var full = _buffer;
             length = _length;
-            _buffer = _spare ?? _pool.RentArray(Math.Max(InitialBufferSize, Math.Min(full.Length, 256 * 1024)));
+            _buffer = _spare ?? _pool.RentArray(Math.Max(InitialBufferSize, Math.Min(full.Length, MaxSpareSize)));
             _spare = null;
             _length = 0;
             return full;
@@ -520,6 +609,47 @@ internal sealed class FrameWriter
                 return;
             }
         }
+    }
+
+    private async ValueTask AwaitDirectAsync(ValueTask<FlushResult> write, byte[] headers, byte[]? before)
+    {
+        FlushResult result;
+        try
+        {
+            result = await write.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Any transport failure ends the connection; it is reported there.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _pool.ReturnArray(headers);
+            Fail(before, ex);
+            return;
+        }
+
+        if (DirectWritten(headers, before, result))
+        {
+            // Still the flusher: send what others appended while the direct write was on its way.
+            await FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Recycles what a direct write used; returns whether flushing goes on.</summary>
+    private bool DirectWritten(byte[] headers, byte[]? before, FlushResult result)
+    {
+        _pool.ReturnArray(headers);
+        if (before is not null)
+        {
+            return Written(before, result);
+        }
+
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            Fail(null, new IOException(result.IsCompleted ? "The transport's reader stopped reading." : "A write to the transport was cancelled."));
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Recycles the written buffer; returns whether flushing goes on.</summary>

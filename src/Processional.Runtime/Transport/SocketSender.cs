@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Threading.Tasks.Sources;
 
 namespace Processional.Transport;
@@ -35,7 +36,7 @@ internal sealed class SocketSender : PipeWriter, IValueTaskSource<FlushResult>
     private int _buffered;
 
     // The rest of the write that the sending thread is busy with, and the pooled buffer it came from, if any.
-    private ReadOnlyMemory<byte> _pending;
+    private readonly List<ArraySegment<byte>> _pending = [];
     private byte[]? _pendingBuffer;
     private bool _hasPending;
     private int _generation;
@@ -67,6 +68,17 @@ internal sealed class SocketSender : PipeWriter, IValueTaskSource<FlushResult>
 
     public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) =>
         _buffered == 0 ? default : Send(_buffer.AsMemory(0, _buffered), fromBuffer: true);
+
+    /// <summary>
+    /// Writes <paramref name="segments"/> in order, in one gather send when the socket takes them all, so that frame
+    /// headers and payloads that live in different buffers still leave in one write. The caller keeps the memory alive
+    /// until the returned task completes, and may reuse the list itself at once.
+    /// </summary>
+    public ValueTask<FlushResult> WriteAsync(List<ArraySegment<byte>> segments)
+    {
+        SendNow(segments);
+        return segments.Count == 0 ? default : HandOff(segments, null);
+    }
 
     public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
@@ -162,22 +174,45 @@ internal sealed class SocketSender : PipeWriter, IValueTaskSource<FlushResult>
             return default;
         }
 
+        byte[]? owned = null;
+        if (fromBuffer)
+        {
+            // The sending thread owns the buffer now; later writes get a new one.
+            owned = _buffer;
+            _buffer = null;
+        }
+
+        var rest = data[sent..];
+        if (!MemoryMarshal.TryGetArray(rest, out var segment))
+        {
+            // Not an array (native memory): the sending thread needs a copy it can keep.
+            owned = ArrayPool<byte>.Shared.Rent(rest.Length);
+            rest.Span.CopyTo(owned);
+            segment = new ArraySegment<byte>(owned, 0, rest.Length);
+        }
+
+        return HandOff([segment], owned);
+    }
+
+    /// <summary>Gives what the socket could not take to the sending thread; the returned task completes when it is sent.</summary>
+    private ValueTask<FlushResult> HandOff(List<ArraySegment<byte>> rest, byte[]? owned)
+    {
         lock (_lock)
         {
             if (_closed)
             {
+                if (owned is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(owned);
+                }
+
                 throw new ObjectDisposedException(nameof(SocketTransport), "The connection was closed.");
             }
 
             _completion.Reset();
-            _pending = data[sent..];
-            if (fromBuffer)
-            {
-                // The sending thread owns the buffer now; later writes get a new one.
-                _pendingBuffer = _buffer;
-                _buffer = null;
-            }
-
+            _pending.Clear();
+            _pending.AddRange(rest);
+            _pendingBuffer = owned;
             _hasPending = true;
             _generation++;
             if (_thread is null)
@@ -219,12 +254,47 @@ internal sealed class SocketSender : PipeWriter, IValueTaskSource<FlushResult>
         return total;
     }
 
+    /// <summary>Sends as much of <paramref name="segments"/> as the socket takes without blocking, removing what was sent.</summary>
+    private void SendNow(List<ArraySegment<byte>> segments)
+    {
+        while (segments.Count > 0)
+        {
+            var sent = segments.Count == 1
+                ? _socket.Send(segments[0].AsSpan(), SocketFlags.None, out var error)
+                : _socket.Send(segments, SocketFlags.None, out error);
+            if (error == SocketError.WouldBlock)
+            {
+                return;
+            }
+
+            if (error != SocketError.Success)
+            {
+                var exception = new SocketException((int)error);
+                throw new IOException($"Sending to the peer failed: {exception.Message}", exception);
+            }
+
+            var done = 0;
+            while (done < segments.Count && sent >= segments[done].Count)
+            {
+                sent -= segments[done].Count;
+                done++;
+            }
+
+            segments.RemoveRange(0, done);
+            if (segments.Count > 0 && sent > 0)
+            {
+                segments[0] = segments[0][sent..];
+            }
+        }
+    }
+
     /// <summary>The sending thread: sends what the callers could not, as the socket drains, until the socket closes.</summary>
     private void Run()
     {
+        var data = new List<ArraySegment<byte>>();
         while (true)
         {
-            ReadOnlyMemory<byte> data;
+            data.Clear();
             byte[]? buffer;
             int generation;
             lock (_lock)
@@ -239,10 +309,10 @@ internal sealed class SocketSender : PipeWriter, IValueTaskSource<FlushResult>
                     return;
                 }
 
-                data = _pending;
+                data.AddRange(_pending);
                 buffer = _pendingBuffer;
                 generation = _generation;
-                _pending = default;
+                _pending.Clear();
                 _pendingBuffer = null;
             }
 
@@ -251,8 +321,8 @@ internal sealed class SocketSender : PipeWriter, IValueTaskSource<FlushResult>
             {
                 while (true)
                 {
-                    data = data[SendNow(data.Span)..];
-                    if (data.IsEmpty || !StillWanted(generation))
+                    SendNow(data);
+                    if (data.Count == 0 || !StillWanted(generation))
                     {
                         break;
                     }
@@ -282,7 +352,7 @@ internal sealed class SocketSender : PipeWriter, IValueTaskSource<FlushResult>
                     _hasPending = false;
                 }
 
-                if (error is null && !data.IsEmpty && _closed)
+                if (error is null && data.Count > 0 && _closed)
                 {
                     error = new IOException("The connection was closed before everything was sent.");
                 }

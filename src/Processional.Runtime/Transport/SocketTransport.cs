@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Processional.Transport;
 
@@ -38,6 +39,9 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
     private readonly DeferredInlineScheduler _scheduler = new();
     private readonly SocketSender _output;
     private readonly TaskCompletionSource _receiverEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Thread _receiver;
+    private readonly List<ArraySegment<byte>> _scatter = [];
+    private volatile IDirectReceiver? _direct;
     private int _disposed;
 
     public SocketTransport(Socket socket)
@@ -58,12 +62,12 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
             minimumSegmentSize: MinimumReceiveSize,
             useSynchronizationContext: false));
         _output = new SocketSender(socket);
-        var receiver = new Thread(static state => ((SocketTransport)state!).Receive())
+        _receiver = new Thread(static state => ((SocketTransport)state!).Receive())
         {
             IsBackground = true,
             Name = "Processional receiver",
         };
-        receiver.UnsafeStart(this);
+        _receiver.UnsafeStart(this);
     }
 
     public PipeReader Input => _input.Reader;
@@ -84,7 +88,15 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
     /// calls it when it takes the connection over; during the handshake they run on the thread pool, because they lead
     /// back into the caller's code.
     /// </summary>
-    public void DeliverInline() => _scheduler.RunInline();
+    /// <param name="direct">Takes large payloads straight from the socket, or <see langword="null"/>.</param>
+    public void DeliverInline(IDirectReceiver? direct)
+    {
+        _direct = direct;
+        _scheduler.RunInline();
+    }
+
+    /// <summary>Whether the caller runs on the receiving thread (inline, between two receives).</summary>
+    public bool IsReceivingThread => Thread.CurrentThread == _receiver;
 
     public ValueTask DisposeAsync()
     {
@@ -128,6 +140,63 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
 
     private static FlushResult Wait(ValueTask<FlushResult> flush) => flush.AsTask().GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Receives into the reader's own memory (<paramref name="target"/>) and, in the same call, up to
+    /// <paramref name="then"/> following bytes into the input pipe. Returns false at the end of the stream;
+    /// <paramref name="more"/> says whether bytes went into the pipe (to be flushed).
+    /// </summary>
+    private bool ReceiveDirect(IDirectReceiver direct, Memory<byte> target, int then, PipeWriter writer, out bool more)
+    {
+        more = false;
+        if (!MemoryMarshal.TryGetArray<byte>(target, out var targetSegment))
+        {
+            throw new InvalidOperationException("A direct receive target must be an array's memory.");
+        }
+
+        while (true)
+        {
+            int received;
+            SocketError status;
+            if (then > 0 && MemoryMarshal.TryGetArray<byte>(writer.GetMemory(then), out var pipeSegment))
+            {
+                _scatter.Clear();
+                _scatter.Add(targetSegment);
+                _scatter.Add(pipeSegment[..then]);
+                received = _socket.Receive(_scatter, SocketFlags.None, out status);
+            }
+            else
+            {
+                received = _socket.Receive(target.Span, SocketFlags.None, out status);
+            }
+
+            if (status == SocketError.WouldBlock)
+            {
+                _socket.Poll(-1, SelectMode.SelectRead);
+                continue;
+            }
+
+            if (status != SocketError.Success)
+            {
+                throw new SocketException((int)status);
+            }
+
+            if (received == 0)
+            {
+                return false;
+            }
+
+            var taken = Math.Min(received, target.Length);
+            direct.DirectReceived(taken);
+            if (received > taken)
+            {
+                writer.Advance(received - taken);
+                more = true;
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>The receiving thread: socket to input pipe, until the end of stream, an error or disposal.</summary>
     private void Receive()
     {
@@ -138,7 +207,32 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
         {
             while (Volatile.Read(ref _disposed) == 0)
             {
-                var memory = writer.GetMemory(size);
+                var direct = _direct;
+                var then = 0;
+                var target = direct is null ? default : direct.GetDirectTarget(out then);
+                if (!target.IsEmpty)
+                {
+                    if (!ReceiveDirect(direct!, target, then, writer, out var more))
+                    {
+                        break;
+                    }
+
+                    if (!more)
+                    {
+                        continue;
+                    }
+
+                    var pushed = writer.FlushAsync();
+                    if ((pushed.IsCompletedSuccessfully ? pushed.Result : Wait(pushed)).IsCompleted)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                // The reader may ask for just the bytes up to the next header (then > 0 with no target).
+                var memory = then > 0 ? writer.GetMemory(then)[..then] : writer.GetMemory(size);
                 var received = _socket.Receive(memory.Span, SocketFlags.None, out var status);
                 if (status == SocketError.WouldBlock)
                 {
@@ -161,7 +255,10 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
                 writer.Advance(received);
 
                 // A receive that fills its buffer says more is waiting (a bulk transfer): take bigger bites.
-                size = received == memory.Length ? Math.Min(size * 2, MaximumReceiveSize) : MinimumReceiveSize;
+                if (then == 0)
+                {
+                    size = received == memory.Length ? Math.Min(size * 2, MaximumReceiveSize) : MinimumReceiveSize;
+                }
 
                 // With the multiplexer reading, this runs its reading loop, here and now.
                 var flush = writer.FlushAsync();
@@ -185,6 +282,7 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
 
         try
         {
+            _direct?.DirectEnded();
             writer.Complete(error is null || Volatile.Read(ref _disposed) != 0 ? null : new IOException($"Receiving from the peer failed: {error.Message}", error));
         }
         finally

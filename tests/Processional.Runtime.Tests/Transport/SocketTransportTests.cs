@@ -35,8 +35,9 @@ public sealed class SocketTransportTests
         Assert.DoesNotContain((int)clientSocket.Handle, registered);
         Assert.DoesNotContain((int)serverSocket.Handle, registered);
 
-        // The check itself works: a socket used asynchronously shows up.
-        using var probe = await ConnectRawAsync(listener.LocalEndpoint);
+        // The check itself works: a socket with an asynchronous receive pending (its peer sends nothing) shows up.
+        var (probe, silent) = SocketPair();
+        using var silentPeer = silent;
         var pending = probe.ReceiveAsync(new byte[1], SocketFlags.None);
         await WaitUntilAsync(() => EpollRegisteredDescriptors().Contains((int)probe.Handle), "the probe socket is registered");
         probe.Dispose();
@@ -155,6 +156,122 @@ public sealed class SocketTransportTests
         Assert.Equal("Processional receiver", await echoing);
     }
 
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task Bulk_data_goes_from_the_writer_s_memory_to_the_reader_s_buffer_intact_beside_small_traffic()
+    {
+        using var dir = new TempSocketDirectory();
+        await using var listener = await ConnectionListener.ListenAsync(Endpoint.Unix(dir.File("s.sock")));
+        await using var client = Multiplexer.Start(await Connection.ConnectAsync(listener.LocalEndpoint));
+        await using var server = Multiplexer.Start(await listener.AcceptAsync());
+        var bulk = client.OpenChannel();
+        var chat = client.OpenChannel();
+        var data = RandomBytes(48 << 20, seed: 21);
+
+        // Large writes of odd sizes on one channel, small ones on another, both ways through the same socket.
+        var bulkRemote = await AcceptAsync(server, bulk.Id, chat.Id);
+        var chatRemote = bulkRemote.Other;
+        var received = HashToEndAsync(bulkRemote.Channel.Input);
+        var chatting = Task.Run(async () =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                await chat.Output.WriteAsync(BitConverter.GetBytes(i));
+                Assert.Equal(BitConverter.GetBytes(i), await ReadExactlyAsync(chat.Input, 4));
+            }
+        });
+        var chatEcho = Task.Run(async () =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                await chatRemote.Output.WriteAsync(await ReadExactlyAsync(chatRemote.Input, 4));
+            }
+        });
+        await WriteAllAsync(bulk.Output, data, chunk: 1_000_003);
+
+        var (hash, length) = await received;
+        Assert.Equal(data.Length, length);
+        Assert.Equal(SHA256.HashData(data), hash);
+        await Task.WhenAll(chatting, chatEcho);
+        Assert.True(client.Writer.DirectBytesWritten > data.Length / 2, $"only {client.Writer.DirectBytesWritten} bytes were written directly");
+        Assert.True(server.DirectBytesReceived > data.Length / 2, $"only {server.DirectBytesReceived} bytes were received directly");
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task A_reader_that_stops_or_resets_while_bulk_data_arrives_directly_leaks_nothing()
+    {
+        using var dir = new TempSocketDirectory();
+        await using var listener = await ConnectionListener.ListenAsync(Endpoint.Unix(dir.File("s.sock")));
+        var client = Multiplexer.Start(await Connection.ConnectAsync(listener.LocalEndpoint));
+        var server = Multiplexer.Start(await listener.AcceptAsync());
+        var chunk = RandomBytes(4 << 20, seed: 22);
+
+        for (var round = 0; round < 20; round++)
+        {
+            var channel = client.OpenChannel();
+            var writing = Task.Run(async () =>
+            {
+                try
+                {
+                    for (var i = 0; i < 8; i++)
+                    {
+                        await channel.Output.WriteAsync(chunk);
+                    }
+
+                    await channel.Output.CompleteAsync();
+                }
+                catch (ChannelResetException)
+                {
+                }
+            });
+            var remote = await server.AcceptChannelAsync();
+
+            // After some bytes, the reader gives up (in every other round by resetting): what is still arriving,
+            // part of it straight into the channel's buffer, must be dropped and its buffers given back.
+            for (long consumed = 0; consumed < 1 + (round * 300_000);)
+            {
+                var result = await remote.Input.ReadAsync();
+                consumed += result.Buffer.Length;
+                remote.Input.AdvanceTo(result.Buffer.End);
+            }
+
+            if (round % 2 == 0)
+            {
+                await remote.Input.CompleteAsync();
+            }
+            else
+            {
+                remote.Reset("enough");
+            }
+
+            await writing;
+            if (round % 2 == 0)
+            {
+                await remote.Output.CompleteAsync();
+                await Task.WhenAll(channel.Completion, remote.Completion);
+            }
+        }
+
+        // The connection still works, then closes leaving nothing behind.
+        await client.RpcChannel.Output.WriteAsync("still fine"u8.ToArray());
+        Assert.Equal("still fine"u8.ToArray(), await ReadExactlyAsync(server.RpcChannel.Input, 10));
+        Assert.True(server.DirectBytesReceived > 0, "nothing was received directly: the test did not test the direct path");
+        await client.DisposeAsync();
+        await server.DisposeAsync();
+        await client.RpcChannel.Input.CompleteAsync();
+        await server.RpcChannel.Input.CompleteAsync();
+        Assert.Equal(0, server.OutstandingBuffers);
+        Assert.Equal(0, client.OutstandingBuffers);
+    }
+
+    private static async Task<(MultiplexedChannel Channel, MultiplexedChannel Other)> AcceptAsync(Multiplexer server, uint id, uint otherId)
+    {
+        var first = await server.AcceptChannelAsync();
+        var second = await server.AcceptChannelAsync();
+        Assert.Equal(id, first.Id);
+        Assert.Equal(otherId, second.Id);
+        return (first, second);
+    }
+
     private static async Task<string?> EchoOnceAsync(MultiplexedChannel channel)
     {
         var result = await channel.Input.ReadAtLeastAsync(10).ConfigureAwait(false);
@@ -176,13 +293,6 @@ public sealed class SocketTransportTests
         var peer = listener.Accept();
         File.Delete(path);
         return (mine, peer);
-    }
-
-    private static async Task<Socket> ConnectRawAsync(Endpoint endpoint)
-    {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(endpoint.ToUnixEndPoint());
-        return socket;
     }
 
     /// <summary>The descriptors registered with any epoll instance of this process (/proc/self/fdinfo "tfd:" lines).</summary>
