@@ -76,6 +76,8 @@ public sealed class ProtocolTests
     [InlineData("0200000001000000 0500000001000000 0500000001000000", "second End on channel 1")]
     [InlineData("0704000000000000 00000000", "Ping frame with a payload of 4 bytes; it must have 8")]
     [InlineData("0708000003000000 0000000000000000", "must carry channel 0")]
+    [InlineData("0A01000003000000 00", "Message frame on channel 3; it belongs to the connection and must carry channel 0")]
+    [InlineData("0B01000000000000 00", "MessagePart frame, but this side takes no messages")]
     [InlineData("0201000001000000", "Open frame with a payload of 1 bytes; it must have 0")]
     [InlineData(RawPeer.DefaultSettings, "a second Settings frame")]
     [InlineData("0900000000000000", "GoAway without its code byte")]
