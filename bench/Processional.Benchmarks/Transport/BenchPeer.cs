@@ -23,6 +23,16 @@ internal static class BenchPeer
         raw.Bind(new UnixDomainSocketEndPoint(rawPath));
         raw.Listen();
         await using var listener = await ConnectionListener.ListenAsync(Endpoint.Unix(muxPath));
+
+        // Connections to the second endpoint spin briefly before their receiving thread sleeps (ConnectionOptions.ReceiveSpin).
+        await using var spinning = await ConnectionListener.ListenAsync(Endpoint.Unix(muxPath + ".spin"), new ConnectionOptions { ReceiveSpin = TransportBenchmarks.ReceiveSpin });
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                _ = ServeMultiplexedAsync(await spinning.AcceptAsync());
+            }
+        });
         Console.WriteLine("ready");
         _ = Task.Run(() =>
         {

@@ -26,11 +26,15 @@ namespace Processional.Benchmarks.Transport;
 /// continuations run inline ("async loop", <see cref="PipeScheduler.Inline"/>) costs one: the next request is sent from
 /// the reading thread as soon as the reply is in. The peer serves channels and messages inline on its reading thread.
 /// </remarks>
+[MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 [Config(typeof(Config))]
 public class TransportBenchmarks
 {
+    /// <summary>The receive spin of the "receive spin" variants, on both ends.</summary>
+    internal static readonly TimeSpan ReceiveSpin = TimeSpan.FromMicroseconds(50);
+
     private const int Loop = 1000;
     private const int Pipelined = 1000;
     private const long BulkBytes = 1L << 30;
@@ -48,6 +52,8 @@ public class TransportBenchmarks
     private Multiplexer _multiplexer = null!;
     private MultiplexedChannel _echo = null!;
     private EchoCounter _counter = null!;
+    private Multiplexer _spinning = null!;
+    private EchoCounter _spinningCounter = null!;
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -59,6 +65,8 @@ public class TransportBenchmarks
         _setSignal = _signal.Set;
         var options = new MultiplexerOptions { ReaderScheduler = PipeScheduler.Inline };
         _multiplexer = Multiplexer.Start(await Connection.ConnectAsync(Endpoint.Unix(MuxPath)), m => _counter = new EchoCounter(m, _message, _signal), options);
+        var spin = new ConnectionOptions { ReceiveSpin = ReceiveSpin };
+        _spinning = Multiplexer.Start(await Connection.ConnectAsync(Endpoint.Unix(MuxPath + ".spin"), spin), m => _spinningCounter = new EchoCounter(m, _message, _signal), options);
         _echo = _multiplexer.OpenChannel();
         await _echo.Output.WriteAsync(new byte[] { (byte)'E' });
         Random.Shared.NextBytes(_chunk);
@@ -69,6 +77,7 @@ public class TransportBenchmarks
     {
         _rawEcho.Dispose();
         await _multiplexer.DisposeAsync();
+        await _spinning.DisposeAsync();
         _peer.Kill();
         _peer.Dispose();
         Directory.Delete(_directory, recursive: true);
@@ -110,6 +119,24 @@ public class TransportBenchmarks
         // The handler sends the next message from the reading thread as each reply comes in.
         _counter.Expect(Loop, resend: true);
         _multiplexer.SendMessage(_message);
+        _signal.WaitAndReset();
+    }
+
+    [Benchmark(Description = "message: 8-byte echo, sync wait, 50 us receive spin")]
+    [BenchmarkCategory("echo")]
+    public void MessageEchoSpinning()
+    {
+        _spinningCounter.Expect(1);
+        _spinning.SendMessage(_message);
+        _signal.WaitAndReset();
+    }
+
+    [Benchmark(OperationsPerInvoke = Loop, Description = "message: 8-byte echo, handler loop, 50 us receive spin")]
+    [BenchmarkCategory("echo")]
+    public void MessageEchoLoopSpinning()
+    {
+        _spinningCounter.Expect(Loop, resend: true);
+        _spinning.SendMessage(_message);
         _signal.WaitAndReset();
     }
 

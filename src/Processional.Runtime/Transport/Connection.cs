@@ -113,7 +113,7 @@ public sealed class Connection : IAsyncDisposable
 
     /// <summary>The transport over a connected socket that no asynchronous operation has touched yet.</summary>
     internal static IDuplexPipe CreateTransport(Socket socket, ConnectionOptions options) =>
-        options.DedicatedThreads ? new SocketTransport(socket) : new AsyncSocketTransport(socket);
+        options.DedicatedThreads ? new SocketTransport(socket, options.ReceiveSpin) : new AsyncSocketTransport(socket);
 
     internal static void CheckSupported(Endpoint endpoint, ConnectionOptions options)
     {

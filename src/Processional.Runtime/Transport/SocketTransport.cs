@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -41,12 +42,16 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
     private readonly TaskCompletionSource _receiverEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _receiver;
     private readonly List<ArraySegment<byte>> _scatter = [];
+    private readonly long _spinTicks;
+    private long _sleeps;
     private volatile IDirectReceiver? _direct;
+    private bool _spun;
     private int _disposed;
 
-    public SocketTransport(Socket socket)
+    public SocketTransport(Socket socket, TimeSpan receiveSpin = default)
     {
         _socket = socket;
+        _spinTicks = (long)(receiveSpin.TotalSeconds * Stopwatch.Frequency);
         socket.Blocking = false;
         if (socket.ProtocolType == ProtocolType.Tcp)
         {
@@ -79,6 +84,9 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
 
     /// <summary>Completes when the receiving thread has ended.</summary>
     internal Task ReceiverEnded => _receiverEnded.Task;
+
+    /// <summary>How many times the receiving thread went to sleep in the kernel (tests: a spin ends in a sleep).</summary>
+    internal long Sleeps => Volatile.Read(ref _sleeps);
 
     /// <summary>Whether the sending thread was ever needed.</summary>
     internal bool HasSendingThread => _output.HasSendingThread;
@@ -141,6 +149,33 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
     private static FlushResult Wait(ValueTask<FlushResult> flush) => flush.AsTask().GetAwaiter().GetResult();
 
     /// <summary>
+    /// The socket is empty: spin for a while first if asked to (once per wait: after a spin that found nothing, sleep),
+    /// then sleep in the kernel until bytes (or the end) arrive.
+    /// </summary>
+    private void WaitForBytes()
+    {
+        if (_spinTicks > 0 && !_spun)
+        {
+            _spun = true;
+            var deadline = Stopwatch.GetTimestamp() + _spinTicks;
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                if (_socket.Poll(0, SelectMode.SelectRead))
+                {
+                    return;
+                }
+
+                Thread.SpinWait(20);
+            }
+
+            return;
+        }
+
+        Volatile.Write(ref _sleeps, _sleeps + 1);
+        _socket.Poll(-1, SelectMode.SelectRead);
+    }
+
+    /// <summary>
     /// Receives into the reader's own memory (<paramref name="target"/>) and, in the same call, up to
     /// <paramref name="then"/> following bytes into the input pipe. Returns false at the end of the stream;
     /// <paramref name="more"/> says whether bytes went into the pipe (to be flushed).
@@ -171,10 +206,11 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
 
             if (status == SocketError.WouldBlock)
             {
-                _socket.Poll(-1, SelectMode.SelectRead);
+                WaitForBytes();
                 continue;
             }
 
+            _spun = false;
             if (status != SocketError.Success)
             {
                 throw new SocketException((int)status);
@@ -236,10 +272,11 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
                 var received = _socket.Receive(memory.Span, SocketFlags.None, out var status);
                 if (status == SocketError.WouldBlock)
                 {
-                    // Nothing there: sleep in the kernel until bytes (or the end) arrive.
-                    _socket.Poll(-1, SelectMode.SelectRead);
+                    WaitForBytes();
                     continue;
                 }
+
+                _spun = false;
 
                 if (status != SocketError.Success)
                 {

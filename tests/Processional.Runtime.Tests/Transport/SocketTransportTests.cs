@@ -263,6 +263,42 @@ public sealed class SocketTransportTests
         Assert.Equal(0, client.OutstandingBuffers);
     }
 
+    [Fact(Timeout = TestTimeouts.Short)]
+    public async Task With_a_receive_spin_small_and_large_traffic_still_flows_and_idle_connections_sleep()
+    {
+        var spin = new ConnectionOptions { ReceiveSpin = TimeSpan.FromMicroseconds(200) };
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConnectionOptions { ReceiveSpin = TimeSpan.FromMilliseconds(2) });
+        using var dir = new TempSocketDirectory();
+        await using var listener = await ConnectionListener.ListenAsync(Endpoint.Unix(dir.File("s.sock")), spin);
+        await using var client = Multiplexer.Start(await Connection.ConnectAsync(listener.LocalEndpoint, spin));
+        await using var server = Multiplexer.Start(await listener.AcceptAsync());
+        var channel = client.OpenChannel();
+        var data = RandomBytes(4 << 20, seed: 23);
+        var remote = await server.AcceptChannelAsync();
+        var echo = Task.Run(async () => await WriteAllAsync(remote.Output, await ReadToEndAsync(remote.Input), chunk: 100_000));
+
+        for (var i = 0; i < 100; i++)
+        {
+            await client.RpcChannel.Output.WriteAsync(BitConverter.GetBytes(i));
+            Assert.Equal(BitConverter.GetBytes(i), await ReadExactlyAsync(server.RpcChannel.Input, 4));
+        }
+
+        var received = HashToEndAsync(channel.Input);
+        await WriteAllAsync(channel.Output, data, chunk: 70_000);
+        Assert.Equal(SHA256.HashData(data), (await received).Hash);
+        await echo;
+
+        // Idle, each receiving thread spins once, then sleeps in the kernel.
+        var clientTransport = (SocketTransport)client.Connection!.Transport;
+        var serverTransport = (SocketTransport)server.Connection!.Transport;
+        var (clientSleeps, serverSleeps) = (clientTransport.Sleeps, serverTransport.Sleeps);
+        await client.RpcChannel.Output.WriteAsync(new byte[] { 1 });
+        Assert.Equal(new byte[] { 1 }, await ReadExactlyAsync(server.RpcChannel.Input, 1));
+        await server.RpcChannel.Output.WriteAsync(new byte[] { 2 });
+        Assert.Equal(new byte[] { 2 }, await ReadExactlyAsync(client.RpcChannel.Input, 1));
+        await WaitUntilAsync(() => clientTransport.Sleeps > clientSleeps && serverTransport.Sleeps > serverSleeps, "both receiving threads sleep after the last bytes");
+    }
+
     private static async Task<(MultiplexedChannel Channel, MultiplexedChannel Other)> AcceptAsync(Multiplexer server, uint id, uint otherId)
     {
         var first = await server.AcceptChannelAsync();
