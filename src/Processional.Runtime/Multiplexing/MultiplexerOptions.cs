@@ -84,7 +84,10 @@ public sealed class MultiplexerOptions
     /// <summary>
     /// Where the continuations of channel reads run. Default <see cref="PipeScheduler.ThreadPool"/>, so that a slow
     /// reader never holds up the connection's reading loop. <see cref="PipeScheduler.Inline"/> saves a thread hop per
-    /// message but runs the reader's code on the reading loop: only for readers that never block.
+    /// message: over a socket the reader's code then runs on the connection's receiving thread as soon as the bytes
+    /// are in, and what it writes back leaves with the batch. Only for readers that never block: while the reader's
+    /// code runs nothing else of the connection is read, and a reader that blocks waiting for more data of the same
+    /// connection deadlocks it.
     /// </summary>
     public PipeScheduler ReaderScheduler { get; init; } = PipeScheduler.ThreadPool;
 
