@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Net.Sockets;
 using Processional.Multiplexing;
 using Processional.Transport;
@@ -9,6 +11,8 @@ namespace Processional.Benchmarks.Transport;
 /// The other process of the transport benchmarks: this same program started with <c>--peer RAW_PATH MUX_PATH</c>.
 /// On RAW_PATH it serves plain Unix sockets; on MUX_PATH Processional connections. Each connection (or channel) says
 /// what it wants with its first byte: 'E' echo everything back, 'S' swallow everything and answer one byte at the end.
+/// Channel 0 is in message mode and echoes every message. Channels and messages are served inline, on the connection's
+/// reading thread, as a server that never blocks would serve them.
 /// </summary>
 internal static class BenchPeer
 {
@@ -19,6 +23,16 @@ internal static class BenchPeer
         raw.Bind(new UnixDomainSocketEndPoint(rawPath));
         raw.Listen();
         await using var listener = await ConnectionListener.ListenAsync(Endpoint.Unix(muxPath));
+
+        // Connections to the second endpoint spin briefly before their receiving thread sleeps (ConnectionOptions.ReceiveSpin).
+        await using var spinning = await ConnectionListener.ListenAsync(Endpoint.Unix(muxPath + ".spin"), new ConnectionOptions { ReceiveSpin = TransportBenchmarks.ReceiveSpin });
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                _ = ServeMultiplexedAsync(await spinning.AcceptAsync());
+            }
+        });
         Console.WriteLine("ready");
         _ = Task.Run(() =>
         {
@@ -87,8 +101,7 @@ internal static class BenchPeer
 
     private static async Task ServeMultiplexedAsync(Connection connection)
     {
-        await using var multiplexer = Multiplexer.Start(connection);
-        _ = EchoAsync(multiplexer.RpcChannel);
+        await using var multiplexer = Multiplexer.Start(connection, m => new MessageEcho(m), new MultiplexerOptions { ReaderScheduler = PipeScheduler.Inline });
         try
         {
             while (true)
@@ -148,6 +161,28 @@ internal static class BenchPeer
         }
         catch (IOException)
         {
+        }
+    }
+
+    private sealed class MessageEcho(Multiplexer multiplexer) : IMessageHandler
+    {
+        private byte[] _copy = new byte[64];
+
+        public void OnMessage(ReadOnlySequence<byte> message)
+        {
+            if (message.IsSingleSegment)
+            {
+                multiplexer.SendMessage(message.FirstSpan);
+                return;
+            }
+
+            if (_copy.Length < message.Length)
+            {
+                _copy = new byte[message.Length];
+            }
+
+            message.CopyTo(_copy);
+            multiplexer.SendMessage(_copy.AsSpan(0, (int)message.Length));
         }
     }
 }

@@ -77,6 +77,31 @@ internal sealed class ChannelInput : PipeReader
         return AwaitReadAsync(read);
     }
 
+    protected override ValueTask<ReadResult> ReadAtLeastAsyncCore(int minimumSize, CancellationToken cancellationToken)
+    {
+        // The pipe's own ReadAtLeastAsync waits without allocating; the base class's loops in an async method.
+        BeginRead();
+        ValueTask<ReadResult> read;
+        try
+        {
+            read = _reader.ReadAtLeastAsync(minimumSize, cancellationToken);
+        }
+        catch
+        {
+            EndRead();
+            throw;
+        }
+
+        if (read.IsCompletedSuccessfully)
+        {
+            var result = read.Result;
+            _last = result.Buffer;
+            return new ValueTask<ReadResult>(result);
+        }
+
+        return AwaitReadAsync(read);
+    }
+
     public override bool TryRead(out ReadResult result)
     {
         BeginRead();

@@ -15,6 +15,10 @@ internal sealed class ChannelOutput : PipeWriter
 {
     private const int MinimumBufferSize = 4096;
 
+    // Writes at least this large go to the socket straight from the caller's memory (headers and payload slices in one
+    // gather write) instead of being copied into the frame buffer: bulk transfers copy nothing on this side.
+    private const int DirectWriteThreshold = 32 * 1024;
+
     private readonly MultiplexedChannel _channel;
     private readonly Multiplexer _multiplexer;
     private byte[]? _buffer;
@@ -162,6 +166,11 @@ internal sealed class ChannelOutput : PipeWriter
     private ValueTask<FlushResult> SendAsync(ReadOnlyMemory<byte> data, bool fromBuffer, CancellationToken cancellationToken)
     {
         var writer = _multiplexer.Writer;
+        if (data.Length >= DirectWriteThreshold && writer.CanWriteDirect)
+        {
+            return SendLargeAsync(data, fromBuffer, cancellationToken);
+        }
+
         var mustFlush = false;
         var maxPayload = _multiplexer.MaxSendPayload;
         while (!data.IsEmpty)
@@ -251,6 +260,72 @@ internal sealed class ChannelOutput : PipeWriter
         if (mustFlush)
         {
             await writer.FlushAsync().ConfigureAwait(false);
+        }
+
+        _channel.ThrowIfCannotWrite();
+        return new FlushResult(isCanceled: false, isCompleted: false);
+    }
+
+    /// <summary>
+    /// A large write: as much as the window allows at a time, written straight from <paramref name="data"/> when no
+    /// other write is in progress (else appended, as small writes are). Completes when it is all written, since the
+    /// socket reads the caller's memory.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<FlushResult> SendLargeAsync(ReadOnlyMemory<byte> data, bool fromBuffer, CancellationToken cancellationToken)
+    {
+        var writer = _multiplexer.Writer;
+        while (!data.IsEmpty)
+        {
+            var count = _channel.TakeCredit(data.Length);
+            if (count == 0)
+            {
+                bool credited;
+                try
+                {
+                    credited = await _channel.WaitForCreditAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    KeepUnsent(data, fromBuffer);
+                    throw;
+                }
+
+                if (!credited)
+                {
+                    KeepUnsent(data, fromBuffer);
+                    return new FlushResult(isCanceled: true, isCompleted: false);
+                }
+
+                continue;
+            }
+
+            var maxPayload = _multiplexer.MaxSendPayload;
+            var chunk = data[..count];
+            data = data[count..];
+            if (writer.TryWriteDirect(_channel.Id, chunk, maxPayload, out var written))
+            {
+                await written.ConfigureAwait(false);
+                continue;
+            }
+
+            var mustFlush = false;
+            while (!chunk.IsEmpty)
+            {
+                var length = Math.Min(chunk.Length, maxPayload);
+                mustFlush |= writer.Append(FrameType.Data, _channel.Id, chunk.Span[..length]);
+                chunk = chunk[length..];
+            }
+
+            if (mustFlush)
+            {
+                await writer.FlushAsync().ConfigureAwait(false);
+            }
+        }
+
+        if (fromBuffer)
+        {
+            _buffered = 0;
         }
 
         _channel.ThrowIfCannotWrite();

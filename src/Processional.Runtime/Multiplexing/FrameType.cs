@@ -29,4 +29,10 @@ internal enum FrameType : byte
 
     /// <summary>Connection: the sender closes the connection; a code byte and a UTF-8 reason.</summary>
     GoAway = 0x09,
+
+    /// <summary>Channel 0 in message mode: a whole message, or the last part of one. No flow-control window.</summary>
+    Message = 0x0A,
+
+    /// <summary>Channel 0 in message mode: a part of a message that goes on in the next Message or MessagePart frame.</summary>
+    MessagePart = 0x0B,
 }

@@ -40,6 +40,12 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
     private bool _inputCompleted;
     private bool _inboundCompleted;
 
+    // A Data payload being received straight into the inbound pipe's memory. The pipe's writer must not be completed
+    // meanwhile (its memory would go back to the pool under the receive): a completion waits for the receive's end.
+    private bool _directReceiving;
+    private bool _inboundCompletionDeferred;
+    private Exception? _deferredInboundError;
+
     // Life: we sent End or Reset; the peer did; the exception that ended the channel abnormally.
     private bool _localEnded;
     private bool _remoteEnded;
@@ -177,6 +183,7 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
     {
         var length = payload.Length;
         long credit = 0;
+        var wake = false;
         lock (_lock)
         {
             if (_remoteEnded)
@@ -206,10 +213,16 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
                 }
 
                 _unconsumed += length;
-
-                // The pipe never pauses (the window bounds it), so this completes at once and only wakes the reader.
-                _ = writer.FlushAsync();
+                wake = true;
             }
+        }
+
+        if (wake)
+        {
+            // Outside the lock: with an inline reader scheduler, this runs the reader's continuation right here, and
+            // the reader's code must not run under the channel's lock. The pipe never pauses (the window bounds it),
+            // so this completes at once; after a concurrent abort it does nothing.
+            _ = _inbound.Writer.FlushAsync();
         }
 
         if (credit > 0)
@@ -218,6 +231,92 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <summary>Whether a Data frame of <paramref name="length"/> bytes may be received straight into the inbound pipe.</summary>
+    internal bool CanReceiveDirect(long length)
+    {
+        lock (_lock)
+        {
+            return !_remoteEnded && !_inputCompleted && !_inboundCompleted && _outstanding + length <= _window;
+        }
+    }
+
+    /// <summary>Memory of the inbound pipe for the next <paramref name="size"/> payload bytes; empty when they are to be discarded.</summary>
+    internal Memory<byte> GetDirectMemory(int size)
+    {
+        lock (_lock)
+        {
+            if (_inputCompleted || _inboundCompleted)
+            {
+                return default;
+            }
+
+            _directReceiving = true;
+            return _inbound.Writer.GetMemory(size)[..size];
+        }
+    }
+
+    /// <summary><paramref name="count"/> payload bytes were received into the memory <see cref="GetDirectMemory"/> gave.</summary>
+    internal void CommitDirect(int count)
+    {
+        long credit = 0;
+        var wake = false;
+        lock (_lock)
+        {
+            _directReceiving = false;
+            _outstanding += count;
+            if (_inputCompleted || _inboundCompleted)
+            {
+                // The channel stopped reading during the receive: drop the bytes, keep the sender's credit flowing.
+                _pendingCredit += count;
+                credit = TakeCreditToReturnLocked();
+                CompleteDeferredInboundLocked();
+            }
+            else
+            {
+                _inbound.Writer.Advance(count);
+                _unconsumed += count;
+                wake = true;
+            }
+        }
+
+        if (wake)
+        {
+            _ = _inbound.Writer.FlushAsync();
+        }
+
+        if (credit > 0)
+        {
+            _multiplexer.SendWindowUpdate(Id, credit);
+        }
+    }
+
+    /// <summary><paramref name="count"/> payload bytes arrived for a channel that no longer reads: discarded.</summary>
+    internal void DiscardDirect(int count)
+    {
+        long credit;
+        lock (_lock)
+        {
+            _outstanding += count;
+            _pendingCredit += count;
+            credit = TakeCreditToReturnLocked();
+        }
+
+        if (credit > 0)
+        {
+            _multiplexer.SendWindowUpdate(Id, credit);
+        }
+    }
+
+    /// <summary>The receive into the inbound pipe ended without bytes (the connection ended): complete what waited for it.</summary>
+    internal void EndDirect()
+    {
+        lock (_lock)
+        {
+            _directReceiving = false;
+            CompleteDeferredInboundLocked();
+        }
     }
 
     internal string? OnWindowUpdate(uint increment)
@@ -468,7 +567,24 @@ public sealed class MultiplexedChannel : IDuplexPipe, IAsyncDisposable
         }
 
         _inboundCompleted = true;
+        if (_directReceiving)
+        {
+            _inboundCompletionDeferred = true;
+            _deferredInboundError = exception;
+            return;
+        }
+
         _inbound.Writer.Complete(exception);
+    }
+
+    private void CompleteDeferredInboundLocked()
+    {
+        if (_inboundCompletionDeferred)
+        {
+            _inboundCompletionDeferred = false;
+            _inbound.Writer.Complete(_deferredInboundError);
+            _deferredInboundError = null;
+        }
     }
 
     private void WakeWriterLocked(bool credited)

@@ -13,6 +13,33 @@ public sealed partial class Multiplexer
     private long _offset;
     private bool _settingsReceived;
 
+    // Data frames whose payload has at least this much left to arrive are received straight into the channel's
+    // buffer (over a socket transport, on its receiving thread), in chunks of at most the second value.
+    private const int DirectReceiveThreshold = 16 * 1024;
+    private const int MaxDirectChunk = 1 << 20;
+
+    // The parts of a message received so far (MessagePart frames), gathered until its last part.
+    private byte[]? _partial;
+    private int _partialLength;
+
+    // The large Data frame being received straight into its channel's buffer: the channel, the bytes still to come,
+    // whether they are discarded (the channel stopped reading), and whether the stream ended in the middle of it.
+    private SocketTransport? _socketTransport;
+    private MultiplexedChannel? _directChannel;
+    private long _directRemaining;
+    private bool _directDiscarding;
+    private bool _directInterrupted;
+    private byte[]? _discard;
+
+    // In a stream of large Data frames, the next receive should stop at the next header, so that the payload after it
+    // can go straight to its channel: how many bytes that is (0: no preference), and whether the last frame was one.
+    private int _wantBytes;
+    private bool _lastWasLargeData;
+    private long _directBytesReceived;
+
+    /// <summary>Payload bytes received straight into channels' buffers (tests check that bulk data takes that path).</summary>
+    internal long DirectBytesReceived => Volatile.Read(ref _directBytesReceived);
+
     private async Task ReadLoopAsync()
     {
         var input = _transport.Input;
@@ -42,6 +69,8 @@ public sealed partial class Multiplexer
                 var buffer = result.Buffer;
                 Volatile.Write(ref _lastReceived, Environment.TickCount64);
                 SequencePosition consumed;
+                // What the frames' handlers send on this thread leaves in one write when the batch is done.
+                Writer.BeginBatch();
                 try
                 {
                     consumed = ProcessFrames(buffer);
@@ -53,13 +82,18 @@ public sealed partial class Multiplexer
                     Terminate(lost, ex, Frame.GoAwayProtocolError, ex.Message);
                     return;
                 }
+                finally
+                {
+                    Writer.EndBatch();
+                }
 
                 var remaining = buffer.Slice(consumed).Length;
                 input.AdvanceTo(consumed, buffer.End);
                 if (result.IsCompleted)
                 {
-                    var lost = new ConnectionLostException(remaining == 0
-                        ? "The peer closed the connection."
+                    var lost = new ConnectionLostException(
+                        _directInterrupted ? "The peer closed the connection in the middle of a Data frame's payload."
+                        : remaining == 0 ? "The peer closed the connection."
                         : $"The peer closed the connection in the middle of a frame ({remaining} bytes of it received, at byte {_offset}).");
                     Terminate(lost, lost, 0, null);
                     return;
@@ -74,6 +108,7 @@ public sealed partial class Multiplexer
         finally
         {
             input.Complete();
+            ReleasePartialMessage();
         }
     }
 
@@ -102,16 +137,141 @@ public sealed partial class Multiplexer
             CheckLength(type, length, channel, header);
             if (buffer.Length - Frame.HeaderLength < length)
             {
+                if (type == FrameType.Data && TryBeginDirect(channel, length, buffer.Slice(Frame.HeaderLength), header))
+                {
+                    // The rest of the payload goes straight from the socket to the channel (IDirectReceiver).
+                    _offset += Frame.HeaderLength + length;
+                    buffer = buffer.Slice(buffer.End);
+                }
+
                 break;
             }
 
             var payload = buffer.Slice(Frame.HeaderLength, length);
             Dispatch(type, channel, payload, header);
             _offset += Frame.HeaderLength + length;
+            _lastWasLargeData = type == FrameType.Data && length >= DirectReceiveThreshold;
             buffer = buffer.Slice(payload.End);
         }
 
+        _wantBytes = _socketTransport is null || _directChannel is not null ? 0 : BytesToNextHeader(buffer, header);
         return buffer.Start;
+    }
+
+    /// <summary>
+    /// After a large Data frame, or in one that is too far along to be worth receiving directly: how many bytes complete
+    /// it and bring in the next header (so that the next payload can go straight to its channel); 0 otherwise.
+    /// </summary>
+    private int BytesToNextHeader(in ReadOnlySequence<byte> rest, Span<byte> header)
+    {
+        if (rest.Length < Frame.HeaderLength)
+        {
+            return _lastWasLargeData ? Frame.HeaderLength - (int)rest.Length : 0;
+        }
+
+        rest.Slice(0, Frame.HeaderLength).CopyTo(header);
+        var word = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        var length = (int)(word >> 8);
+        return (FrameType)(byte)word == FrameType.Data && length >= DirectReceiveThreshold
+            ? (int)(Frame.HeaderLength + length - rest.Length) + Frame.HeaderLength
+            : 0;
+    }
+
+    /// <summary>
+    /// A large Data frame whose header is in and whose payload is still mostly to come: on the receiving thread of a
+    /// socket transport, deliver the part that is here and have the transport receive the rest straight into the
+    /// channel's buffer. Returns false to wait for the whole frame as usual (every rule is then checked as usual).
+    /// </summary>
+    private bool TryBeginDirect(uint channelId, int length, in ReadOnlySequence<byte> available, ReadOnlySpan<byte> header)
+    {
+        if (_socketTransport is not { IsReceivingThread: true }
+            || length - available.Length < DirectReceiveThreshold
+            || !_channels.TryGetValue(channelId, out var channel)
+            || !channel.CanReceiveDirect(length))
+        {
+            return false;
+        }
+
+        var error = channel.OnData(available);
+        if (error is not null)
+        {
+            throw Violation(header, error);
+        }
+
+        _directChannel = channel;
+        _directRemaining = length - available.Length;
+        return true;
+    }
+
+    Memory<byte> IDirectReceiver.GetDirectTarget(out int then)
+    {
+        then = 0;
+        var channel = _directChannel;
+        if (channel is null)
+        {
+            then = _wantBytes;
+            return default;
+        }
+
+        if (Volatile.Read(ref _closedBy) is not null)
+        {
+            // The connection is over: what follows goes nowhere.
+            channel.EndDirect();
+            _directChannel = null;
+            return default;
+        }
+
+        var size = (int)Math.Min(_directRemaining, MaxDirectChunk);
+        var memory = channel.GetDirectMemory(size);
+        _directDiscarding = memory.IsEmpty;
+        if (_directDiscarding)
+        {
+            _discard ??= Pool.RentArray(64 * 1024);
+            memory = _discard.AsMemory(0, Math.Min(size, _discard.Length));
+        }
+
+        // The payload's last bytes may bring the next frame's header along, into the input pipe, in the same receive.
+        then = memory.Length == _directRemaining ? Frame.HeaderLength : 0;
+        return memory;
+    }
+
+    void IDirectReceiver.DirectReceived(int count)
+    {
+        var channel = _directChannel!;
+        if (_directDiscarding)
+        {
+            channel.DiscardDirect(count);
+        }
+        else
+        {
+            channel.CommitDirect(count);
+            Volatile.Write(ref _directBytesReceived, _directBytesReceived + count);
+        }
+
+        Volatile.Write(ref _lastReceived, Environment.TickCount64);
+        _directRemaining -= count;
+        if (_directRemaining == 0)
+        {
+            _directChannel = null;
+            _lastWasLargeData = true;
+            _wantBytes = Frame.HeaderLength;
+        }
+    }
+
+    void IDirectReceiver.DirectEnded()
+    {
+        if (_directChannel is not null)
+        {
+            _directInterrupted = true;
+            _directChannel.EndDirect();
+            _directChannel = null;
+        }
+
+        if (_discard is not null)
+        {
+            Pool.ReturnArray(_discard);
+            _discard = null;
+        }
     }
 
     private void CheckLength(FrameType type, int length, uint channel, ReadOnlySpan<byte> header)
@@ -122,7 +282,7 @@ public sealed partial class Multiplexer
             FrameType.Open or FrameType.End => 0,
             FrameType.WindowUpdate => Frame.WindowUpdateLength,
             FrameType.Ping or FrameType.Pong => Frame.PingLength,
-            FrameType.Data or FrameType.Reset or FrameType.GoAway => -1,
+            FrameType.Data or FrameType.Reset or FrameType.GoAway or FrameType.Message or FrameType.MessagePart => -1,
             _ => throw Violation(header, $"unknown frame type 0x{(byte)type:X2}"),
         };
 
@@ -171,6 +331,11 @@ public sealed partial class Multiplexer
                 CheckConnectionFrame(channelId, type, header);
                 OnGoAway(payload, header);
                 return;
+            case FrameType.Message:
+            case FrameType.MessagePart:
+                CheckConnectionFrame(channelId, type, header);
+                OnMessageFrame(type, payload, header);
+                return;
         }
 
         if (!_channels.TryGetValue(channelId, out var channel))
@@ -208,6 +373,82 @@ public sealed partial class Multiplexer
         {
             throw Violation(header, error);
         }
+    }
+
+    /// <summary>A message, or a part of one: gathers parts, and hands each whole message to the handler, here and now.</summary>
+    private void OnMessageFrame(FrameType type, in ReadOnlySequence<byte> payload, ReadOnlySpan<byte> header)
+    {
+        if (_messageHandler is null)
+        {
+            throw Violation(header, $"{type} frame, but this side takes no messages (its multiplexer was started without a message handler)");
+        }
+
+        if (type == FrameType.Message && _partialLength == 0 && _partial is null)
+        {
+            // A whole message in one frame: straight from the receive buffer, no copy.
+            DeliverMessage(payload);
+            return;
+        }
+
+        var length = (long)_partialLength + payload.Length;
+        if (length > Options.MaxMessageLength)
+        {
+            throw Violation(header, $"a message of more than {Options.MaxMessageLength} bytes, this side's limit (MultiplexerOptions.MaxMessageLength)");
+        }
+
+        if (_partial is null || _partial.Length < length)
+        {
+            var bigger = Pool.RentArray((int)Math.Min(Math.Max(length, Math.Max(64 * 1024, (_partial?.Length ?? 0) * 2L)), Options.MaxMessageLength));
+            if (_partial is not null)
+            {
+                _partial.AsSpan(0, _partialLength).CopyTo(bigger);
+                Pool.ReturnArray(_partial);
+            }
+
+            _partial = bigger;
+        }
+
+        payload.CopyTo(_partial.AsSpan(_partialLength));
+        _partialLength = (int)length;
+        if (type == FrameType.MessagePart)
+        {
+            return;
+        }
+
+        try
+        {
+            DeliverMessage(new ReadOnlySequence<byte>(_partial, 0, _partialLength));
+        }
+        finally
+        {
+            ReleasePartialMessage();
+        }
+    }
+
+    private void DeliverMessage(in ReadOnlySequence<byte> message)
+    {
+        try
+        {
+            _messageHandler!.OnMessage(message);
+        }
+#pragma warning disable CA1031 // Whatever the handler throws closes this connection, reported through Completion.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var failed = new ConnectionLostException($"The connection was closed because its message handler threw {ex.GetType().Name}: {ex.Message}", ex);
+            Terminate(failed, failed, Frame.GoAwayError, $"The peer's message handler failed ({ex.GetType().Name}: {ex.Message}).");
+        }
+    }
+
+    private void ReleasePartialMessage()
+    {
+        if (_partial is not null)
+        {
+            Pool.ReturnArray(_partial);
+            _partial = null;
+        }
+
+        _partialLength = 0;
     }
 
     private void OnSettings(uint channelId, in ReadOnlySequence<byte> payload, ReadOnlySpan<byte> header)

@@ -28,7 +28,7 @@ namespace Processional.Multiplexing;
 /// disposal); return the buffers.
 /// </para>
 /// </remarks>
-public sealed partial class Multiplexer : IAsyncDisposable
+public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
 {
     private readonly IDuplexPipe _transport;
     private readonly Connection? _connection;
@@ -39,6 +39,8 @@ public sealed partial class Multiplexer : IAsyncDisposable
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _readLoop;
+    private readonly IMessageHandler? _messageHandler;
+    private readonly MessageWriter _messageWriter;
     private Timer? _keepAlive;
     private long _lastTick;
     private int _silentTicks;
@@ -48,7 +50,7 @@ public sealed partial class Multiplexer : IAsyncDisposable
     private int _peerMaxPayload = Frame.MinMaxPayload;
     private Exception? _closedBy;
 
-    private Multiplexer(IDuplexPipe transport, ConnectionRole role, Connection? connection, MultiplexerOptions? options)
+    private Multiplexer(IDuplexPipe transport, ConnectionRole role, Connection? connection, MultiplexerOptions? options, Func<Multiplexer, IMessageHandler>? messageHandler)
     {
         _transport = transport;
         _role = role;
@@ -67,10 +69,22 @@ public sealed partial class Multiplexer : IAsyncDisposable
 
         RpcChannel = new MultiplexedChannel(this, 0, 0);
         _channels[0] = RpcChannel;
+        _messageWriter = new MessageWriter(this);
+
+        // Before the first frame is read, so that no message can arrive without its handler.
+        _messageHandler = messageHandler?.Invoke(this) ?? (messageHandler is null ? null : throw new InvalidOperationException("The message handler factory returned null."));
 
         if (Options.KeepAliveInterval is { } interval)
         {
             _keepAlive = new Timer(static state => ((Multiplexer)state!).OnKeepAliveTick(), this, interval, interval);
+        }
+
+        // Over a socket with a receiving thread of its own, the reading loop runs on that thread from its first
+        // continuation on: one wake-up per message, no thread-pool hop.
+        if (transport is SocketTransport socketTransport)
+        {
+            _socketTransport = socketTransport;
+            socketTransport.DeliverInline(this);
         }
 
         _readLoop = Task.Run(ReadLoopAsync);
@@ -115,7 +129,24 @@ public sealed partial class Multiplexer : IAsyncDisposable
     public static Multiplexer Start(Connection connection, MultiplexerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return new Multiplexer(connection.Transport, connection.Role, connection, options);
+        return new Multiplexer(connection.Transport, connection.Role, connection, options, null);
+    }
+
+    /// <summary>
+    /// Starts multiplexing over a connection, with channel 0 in message mode: each message the peer sends
+    /// (<see cref="SendMessage"/>, <see cref="BeginMessage"/>) goes to the handler, on the connection's reading thread.
+    /// </summary>
+    /// <param name="connection">The connection; the multiplexer owns it from now on.</param>
+    /// <param name="messageHandler">
+    /// Makes the handler, given the new multiplexer (to reply through); called once, before anything is read.
+    /// </param>
+    /// <param name="options">Window, frame size, limits, heartbeat; <see langword="null"/> for the defaults.</param>
+    /// <returns>The running multiplexer.</returns>
+    public static Multiplexer Start(Connection connection, Func<Multiplexer, IMessageHandler> messageHandler, MultiplexerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(messageHandler);
+        return new Multiplexer(connection.Transport, connection.Role, connection, options, messageHandler);
     }
 
     /// <summary>Starts multiplexing over any duplex byte stream, for example one side of an in-memory pipe pair.</summary>
@@ -126,7 +157,66 @@ public sealed partial class Multiplexer : IAsyncDisposable
     public static Multiplexer Start(IDuplexPipe transport, ConnectionRole role, MultiplexerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        return new Multiplexer(transport, role, null, options);
+        return new Multiplexer(transport, role, null, options, null);
+    }
+
+    /// <summary>Starts multiplexing over any duplex byte stream, with channel 0 in message mode.</summary>
+    /// <param name="transport">The byte stream; the multiplexer completes its reader and writer when it ends.</param>
+    /// <param name="role">This side's role; the other side must have the other one.</param>
+    /// <param name="messageHandler">Makes the handler, given the new multiplexer; called once, before anything is read.</param>
+    /// <param name="options">Window, frame size, limits, heartbeat; <see langword="null"/> for the defaults.</param>
+    /// <returns>The running multiplexer.</returns>
+    public static Multiplexer Start(IDuplexPipe transport, ConnectionRole role, Func<Multiplexer, IMessageHandler> messageHandler, MultiplexerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(messageHandler);
+        return new Multiplexer(transport, role, null, options, messageHandler);
+    }
+
+    /// <summary>
+    /// Sends one message on channel 0 (message mode): header and bytes are appended to the frame buffer and go to the
+    /// socket now, on this thread, unless another write is in progress (then that writer sends them next). It never
+    /// waits: not for a flow-control window (messages have none), nor for a full socket (the rest is handed to a
+    /// sending thread). Messages arrive whole and in order at the peer's <see cref="IMessageHandler"/>; one larger
+    /// than a frame is sent in parts.
+    /// </summary>
+    /// <param name="message">The message; copied before the method returns.</param>
+    /// <exception cref="ConnectionLostException">The connection has ended.</exception>
+    /// <exception cref="ObjectDisposedException">The multiplexer was disposed.</exception>
+    public void SendMessage(ReadOnlySpan<byte> message)
+    {
+        ThrowIfClosed();
+        if (!Writer.AppendMessage(message, MaxSendPayload, out var flush))
+        {
+            ThrowSendingStopped();
+        }
+
+        if (flush)
+        {
+            Writer.FlushInBackground();
+        }
+    }
+
+    /// <summary>
+    /// Begins a message on channel 0 (message mode) written in place: write its bytes into the returned
+    /// <see cref="MessageWriter"/> (an <see cref="System.Buffers.IBufferWriter{T}"/> over the frame buffer), then
+    /// <see cref="MessageWriter.Send"/>. Until then every other sender of this connection waits: write the message at
+    /// once, on this thread.
+    /// </summary>
+    /// <returns>The connection's message writer, ready for this message.</returns>
+    /// <exception cref="InvalidOperationException">This thread is already writing a message.</exception>
+    /// <exception cref="ConnectionLostException">The connection has ended.</exception>
+    /// <exception cref="ObjectDisposedException">The multiplexer was disposed.</exception>
+    public MessageWriter BeginMessage()
+    {
+        ThrowIfClosed();
+        if (!Writer.BeginMessage(MaxSendPayload))
+        {
+            ThrowSendingStopped();
+        }
+
+        _messageWriter.Activate();
+        return _messageWriter;
     }
 
     /// <summary>
@@ -203,6 +293,11 @@ public sealed partial class Multiplexer : IAsyncDisposable
         try
         {
             await _readLoop.WaitAsync(Options.DisposeTimeout).ConfigureAwait(false);
+            if (_socketTransport is not null)
+            {
+                // A payload it was receiving straight into a channel's buffer is given back when it ends.
+                await _socketTransport.ReceiverEnded.WaitAsync(Options.DisposeTimeout).ConfigureAwait(false);
+            }
         }
         catch (TimeoutException)
         {
@@ -374,6 +469,15 @@ public sealed partial class Multiplexer : IAsyncDisposable
         {
             Writer.FlushInBackground();
         }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowSendingStopped()
+    {
+        ThrowIfClosed();
+
+        // The frame writer stopped after a failed write; the connection is being closed.
+        throw new ConnectionLostException("Sending to the peer failed; the connection is closing.");
     }
 
     private void ThrowIfClosed()

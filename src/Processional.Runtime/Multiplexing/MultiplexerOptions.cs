@@ -6,12 +6,13 @@ namespace Processional.Multiplexing;
 public sealed class MultiplexerOptions
 {
     private readonly int _channelWindow = 1 << 20;
-    private readonly int _maxFramePayload = 64 * 1024;
+    private readonly int _maxFramePayload = 256 * 1024;
     private readonly int _maxChannels = 1024;
     private readonly TimeSpan? _keepAliveInterval;
     private readonly TimeSpan _disposeTimeout = TimeSpan.FromSeconds(2);
+    private readonly int _maxMessageLength = 1 << 30;
 
-    /// <summary>The defaults: 1 MiB window, 64 KiB frames, 1024 channels, no heartbeat.</summary>
+    /// <summary>The defaults: 1 MiB window, 256 KiB frames, 1024 channels, no heartbeat.</summary>
     public static MultiplexerOptions Default { get; } = new();
 
     /// <summary>
@@ -25,11 +26,27 @@ public sealed class MultiplexerOptions
         init => _channelWindow = CheckRange(value, Frame.MinWindow, Frame.MaxWindow, nameof(ChannelWindow));
     }
 
-    /// <summary>The largest frame payload this side accepts and sends, 1 KiB to 16 MiB - 1. Default 64 KiB.</summary>
+    /// <summary>
+    /// The largest frame payload this side accepts and sends, 1 KiB to 16 MiB - 1. Default 256 KiB: a bulk transfer
+    /// costs a frame header, a receive and a wake-up of the channel's reader per frame, so larger frames carry it with
+    /// less work (measured on a 2-core machine: about 4 times less receiving CPU than 64 KiB frames). How long a message
+    /// waits behind bulk data on the same connection is bounded by the channel window, not by the frame size.
+    /// </summary>
     public int MaxFramePayload
     {
         get => _maxFramePayload;
         init => _maxFramePayload = CheckRange(value, Frame.MinMaxPayload, Frame.MaxPayloadLimit, nameof(MaxFramePayload));
+    }
+
+    /// <summary>
+    /// The largest message (channel 0 in message mode) this side accepts, 1 KiB to 2 GiB - 1 (an array's limit).
+    /// Default 1 GiB. A message in parts is gathered in memory until its last part, so this bounds what a peer can make
+    /// this side hold; a longer one breaks the protocol and closes the connection.
+    /// </summary>
+    public int MaxMessageLength
+    {
+        get => _maxMessageLength;
+        init => _maxMessageLength = CheckRange(value, Frame.MinMaxPayload, Array.MaxLength, nameof(MaxMessageLength));
     }
 
     /// <summary>How many channels may be open at once on the connection (both directions together). Default 1024.</summary>
@@ -67,7 +84,10 @@ public sealed class MultiplexerOptions
     /// <summary>
     /// Where the continuations of channel reads run. Default <see cref="PipeScheduler.ThreadPool"/>, so that a slow
     /// reader never holds up the connection's reading loop. <see cref="PipeScheduler.Inline"/> saves a thread hop per
-    /// message but runs the reader's code on the reading loop: only for readers that never block.
+    /// message: over a socket the reader's code then runs on the connection's receiving thread as soon as the bytes
+    /// are in, and what it writes back leaves with the batch. Only for readers that never block: while the reader's
+    /// code runs nothing else of the connection is read, and a reader that blocks waiting for more data of the same
+    /// connection deadlocks it.
     /// </summary>
     public PipeScheduler ReaderScheduler { get; init; } = PipeScheduler.ThreadPool;
 

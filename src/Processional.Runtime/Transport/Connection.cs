@@ -62,15 +62,15 @@ public sealed class Connection : IAsyncDisposable
         CheckSupported(endpoint, options);
 
         var socket = await ConnectSocketAsync(endpoint, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        var transport = new SocketTransport(socket);
+        var transport = CreateTransport(socket, options);
         try
         {
             var handshake = await Handshake.RunAsync(transport, ConnectionRole.Client, options, endpoint.ToString(), cancellationToken).ConfigureAwait(false);
-            return new Connection(transport, ConnectionRole.Client, endpoint, handshake, transport);
+            return new Connection(transport, ConnectionRole.Client, endpoint, handshake, (IAsyncDisposable)transport);
         }
         catch
         {
-            await transport.DisposeAsync().ConfigureAwait(false);
+            await ((IAsyncDisposable)transport).DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -111,6 +111,10 @@ public sealed class Connection : IAsyncDisposable
     /// <inheritdoc/>
     public override string ToString() => $"connection to {Endpoint?.ToString() ?? "a duplex pipe"} ({RemoteIdentity})";
 
+    /// <summary>The transport over a connected socket that no asynchronous operation has touched yet.</summary>
+    internal static IDuplexPipe CreateTransport(Socket socket, ConnectionOptions options) =>
+        options.DedicatedThreads ? new SocketTransport(socket, options.ReceiveSpin) : new AsyncSocketTransport(socket);
+
     internal static void CheckSupported(Endpoint endpoint, ConnectionOptions options)
     {
         if (endpoint.Kind == EndpointKind.Pipe)
@@ -150,7 +154,7 @@ public sealed class Connection : IAsyncDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (socket, error) = await TryConnectOnceAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            var (socket, error) = await TryConnectOnceAsync(endpoint, deadline, cancellationToken).ConfigureAwait(false);
             if (socket is not null)
             {
                 return socket;
@@ -169,18 +173,23 @@ public sealed class Connection : IAsyncDisposable
         }
     }
 
-    /// <summary>One attempt; a refused or missing endpoint returns the error to retry on, anything else throws.</summary>
-    private static async Task<(Socket? Socket, Exception? Error)> TryConnectOnceAsync(Endpoint endpoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// One attempt; a refused or missing endpoint returns the error to retry on, anything else throws. The socket is
+    /// connected without asynchronous socket operations, which would register it with .NET's socket engine for good
+    /// (see <see cref="SocketTransport"/>): non-blocking, then polled.
+    /// </summary>
+    private static async Task<(Socket? Socket, Exception? Error)> TryConnectOnceAsync(Endpoint endpoint, long deadline, CancellationToken cancellationToken)
     {
         if (endpoint.Kind == EndpointKind.Unix)
         {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { Blocking = false };
             try
             {
-                await socket.ConnectAsync(endpoint.ToUnixEndPoint(), cancellationToken).ConfigureAwait(false);
+                // A Unix socket connects at once or not at all; a listener whose backlog is full says "try again".
+                socket.Connect(endpoint.ToUnixEndPoint());
                 return (socket, null);
             }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable or SocketError.TryAgain
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable or SocketError.TryAgain or SocketError.WouldBlock
                 || ex.SocketErrorCode == SocketError.SocketError && !File.Exists(endpoint.Address))
             {
                 socket.Dispose();
@@ -201,10 +210,10 @@ public sealed class Connection : IAsyncDisposable
         Exception? error = null;
         foreach (var address in await ResolveAsync(endpoint, cancellationToken).ConfigureAwait(false))
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(address, endpoint.Port), cancellationToken).ConfigureAwait(false);
+                await ConnectTcpAsync(socket, new IPEndPoint(address, endpoint.Port), deadline, cancellationToken).ConfigureAwait(false);
                 return (socket, null);
             }
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.TimedOut or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TryAgain)
@@ -220,5 +229,44 @@ public sealed class Connection : IAsyncDisposable
         }
 
         return (null, error);
+    }
+
+    /// <summary>A non-blocking TCP connect, polled until it completes, fails, or the deadline passes.</summary>
+    private static async Task ConnectTcpAsync(Socket socket, IPEndPoint remote, long deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            socket.Connect(remote);
+            return;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+        }
+
+        // On loopback the answer is there at once; across a network it takes a round trip or more. Polling with
+        // growing pauses costs at most a few milliseconds of lateness and no thread blocked meanwhile.
+        var pause = 1;
+        while (!socket.Poll(0, SelectMode.SelectWrite) && !socket.Poll(0, SelectMode.SelectError))
+        {
+            if (Environment.TickCount64 >= deadline)
+            {
+                throw new SocketException((int)SocketError.TimedOut);
+            }
+
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            pause = Math.Min(pause * 2, 50);
+        }
+
+        var status = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+        if (status != SocketError.Success)
+        {
+            throw new SocketException((int)status);
+        }
+
+        // Reading Connected after a completed non-blocking connect updates the socket's view of itself.
+        if (!socket.Connected)
+        {
+            throw new SocketException((int)SocketError.NotConnected);
+        }
     }
 }

@@ -256,13 +256,13 @@ public sealed class ConnectionListener : IAsyncDisposable
 
     private async Task HandshakeAsync(Socket socket, CancellationToken token)
     {
-        var transport = new SocketTransport(socket);
+        var transport = Connection.CreateTransport(socket, _options);
         string? remote = null;
         try
         {
             remote = socket.RemoteEndPoint?.ToString();
             var handshake = await Handshake.RunAsync(transport, ConnectionRole.Server, _options, "the client" + (string.IsNullOrEmpty(remote) ? string.Empty : " " + remote), token).ConfigureAwait(false);
-            var connection = new Connection(transport, ConnectionRole.Server, LocalEndpoint, handshake, transport);
+            var connection = new Connection(transport, ConnectionRole.Server, LocalEndpoint, handshake, (IAsyncDisposable)transport);
             try
             {
                 await _accepted.Writer.WriteAsync(connection, token).ConfigureAwait(false);
@@ -277,7 +277,7 @@ public sealed class ConnectionListener : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            await transport.DisposeAsync().ConfigureAwait(false);
+            await ((IAsyncDisposable)transport).DisposeAsync().ConfigureAwait(false);
             if (!token.IsCancellationRequested)
             {
                 ReportFailure(ex, remote);

@@ -448,7 +448,7 @@ public sealed class MultiplexerTests
     }
 
     /// <summary>A transport that records the size of every write the multiplexer makes.</summary>
-    private sealed class RecordingDuplex(IDuplexPipe inner) : IDuplexPipe
+    internal sealed class RecordingDuplex(IDuplexPipe inner) : IDuplexPipe
     {
         private readonly RecordingWriter _writer = new(inner.Output);
 

@@ -33,7 +33,7 @@ public sealed class ProtocolTests
     public async Task Window_updates_follow_consumption_and_a_reset_frame_carries_its_message()
     {
         await using var raw = RawPeer.Start(new MultiplexerOptions { ChannelWindow = 4096 });
-        Assert.Equal("0108000000000000" + "00100000" + "00000100", await raw.ReceiveFrameAsync());
+        Assert.Equal("0108000000000000" + "00100000" + "00000400", await raw.ReceiveFrameAsync());
         await raw.SendAsync(RawPeer.DefaultSettings + "0200000001000000" + "0300040001000000" + new string('A', 2048));
         var channel = await raw.Multiplexer.AcceptChannelAsync();
 
@@ -64,7 +64,7 @@ public sealed class ProtocolTests
 
     [Theory(Timeout = TestTimeouts.Short)]
     [InlineData("FF00000000000000", "unknown frame type 0xFF")]
-    [InlineData("0301000101000000", "payload of 65537 bytes, over the limit of 65536")]
+    [InlineData("0301000401000000", "payload of 262145 bytes, over the limit of 262144")]
     [InlineData("0300000005000000", "channel 5, which was never opened")]
     [InlineData("0500000003000000", "End frame for channel 3, which was never opened")]
     [InlineData("0200000002000000", "Open of channel 2, an id the peer may not open")]
@@ -76,6 +76,8 @@ public sealed class ProtocolTests
     [InlineData("0200000001000000 0500000001000000 0500000001000000", "second End on channel 1")]
     [InlineData("0704000000000000 00000000", "Ping frame with a payload of 4 bytes; it must have 8")]
     [InlineData("0708000003000000 0000000000000000", "must carry channel 0")]
+    [InlineData("0A01000003000000 00", "Message frame on channel 3; it belongs to the connection and must carry channel 0")]
+    [InlineData("0B01000000000000 00", "MessagePart frame, but this side takes no messages")]
     [InlineData("0201000001000000", "Open frame with a payload of 1 bytes; it must have 0")]
     [InlineData(RawPeer.DefaultSettings, "a second Settings frame")]
     [InlineData("0900000000000000", "GoAway without its code byte")]

@@ -7,8 +7,8 @@ namespace Processional.Tests.Multiplexing;
 /// <summary>A multiplexer (the server) facing a peer whose bytes the test writes and reads by hand.</summary>
 internal sealed class RawPeer : IAsyncDisposable
 {
-    /// <summary>The Settings frame a multiplexer with default options sends first: window 1 MiB, payloads up to 64 KiB.</summary>
-    public const string DefaultSettings = "0108000000000000" + "00001000" + "00000100";
+    /// <summary>The Settings frame a multiplexer with default options sends first: window 1 MiB, payloads up to 256 KiB.</summary>
+    public const string DefaultSettings = "0108000000000000" + "00001000" + "00000400";
 
     private RawPeer(Multiplexer multiplexer, IDuplexPipe peer)
     {
