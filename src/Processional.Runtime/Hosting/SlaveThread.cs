@@ -89,6 +89,18 @@ public sealed class SlaveThread : IDisposable, IAsyncDisposable
         return new SlaveThread(core);
     }
 
+    /// <summary>A slave thread whose loop the caller will run on its own thread with <see cref="RunLoopHere"/>.</summary>
+    internal static SlaveThread CreateForCurrentThread(string name) => new(new SlaveThreadCore(name, pumped: false));
+
+    /// <summary>Runs the loop on the calling thread until the slave thread is disposed.</summary>
+    internal void RunLoopHere() => _core.RunLoopOnCurrentThread();
+
+    /// <summary>Stops accepting public work without waiting (the loop drains what is queued, then exits).</summary>
+    internal void RequestStopInternal() => _core.RequestStop();
+
+    /// <summary>Queues runtime-internal work; false once the thread has exited.</summary>
+    internal bool TryPost(IThreadPoolWorkItem work) => _core.TryEnqueue(work, acceptWhileStopping: true);
+
     /// <summary>
     /// Runs <paramref name="func"/> on the slave thread, waits for it, and returns its value. Re-throws the exception
     /// it threw, with its original stack trace. Runs inline when called from the slave thread.

@@ -199,6 +199,20 @@ internal sealed class SlaveThreadCore
         {
             Scheduler.Execute(task);
         }
+        else if (item is IThreadPoolWorkItem work)
+        {
+            // Runtime-internal work (a remote call's ordered queue): it handles its own failures; this is a backstop.
+            try
+            {
+                work.Execute();
+            }
+#pragma warning disable CA1031 // The loop must survive whatever a work item lets escape.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                UnobservedExceptions.Report(ex, Source);
+            }
+        }
         else
         {
             var workItem = (SlaveWorkItem)item;
@@ -214,6 +228,13 @@ internal sealed class SlaveThreadCore
                 }
             }
         }
+    }
+
+    /// <summary>Runs the loop on the calling thread until the slave thread is stopped (a slave process's main thread).</summary>
+    internal void RunLoopOnCurrentThread()
+    {
+        AttachToCurrentThread();
+        RunLoop();
     }
 
     private void RunLoop()

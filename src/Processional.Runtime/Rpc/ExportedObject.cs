@@ -5,14 +5,17 @@ internal sealed class ExportedObject
 {
     private RemoteInterfaceInfo[] _interfaces;
 
-    public ExportedObject(ulong id, string? name, object target, RemoteInterfaceInfo[] interfaces, DispatchPolicy policy)
+    public ExportedObject(ulong id, string? name, object target, RemoteInterfaceInfo[] interfaces, DispatchPolicy policy, Action<IThreadPoolWorkItem>? executor = null)
     {
         Id = id;
         Name = name;
         Target = target;
         _interfaces = interfaces;
-        Queue = policy == DispatchPolicy.Ordered ? new OrderedQueue() : null;
+        Queue = policy == DispatchPolicy.Ordered || executor is not null ? new OrderedQueue(executor) : null;
     }
+
+    /// <summary>Writes the object by value, for a handle's FetchAsync (set for wrapped values only).</summary>
+    public IRemoteValueWriter? ValueWriter { get; set; }
 
     public ulong Id { get; }
 
@@ -57,6 +60,9 @@ internal sealed class ExportedObject
             ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
         }
     }
+
+    /// <summary>Whether the object is exposed to a given [Remote] interface's proxies.</summary>
+    public bool Implements(Type interfaceType) => Array.Exists(_interfaces, i => i.InterfaceType == interfaceType);
 
     public override string ToString() => Name is null ? $"object {Id:x} ({Target.GetType().Name})" : $"object '{Name}'";
 }

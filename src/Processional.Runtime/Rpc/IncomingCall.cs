@@ -140,6 +140,10 @@ internal sealed class IncomingCall : IOrderedWork
 
     public void RespondFailure(Exception exception) => _connection.SendFailure(this, exception);
 
+    public void RespondHandle(ulong exportedId) => _connection.SendResponse(this, exportedId, ExportedHandleWriter.Instance);
+
+    public void RespondExportedValue(ulong id) => _connection.SendResponse(this, id, ExportedValueWriter.Instance);
+
     public void CompleteLater(Task task) => CompleteLaterAsync(task);
 
     public void CompleteLater<T>(Task<T> task, RpcResultWriter<T> writer) => CompleteLaterAsync(task, writer);

@@ -14,24 +14,54 @@ internal interface IOrderedWork : IThreadPoolWorkItem
 
 /// <summary>
 /// Runs the calls to one exposed object one at a time, in arrival order, each finished (awaits included) before the
-/// next starts, on thread-pool threads: at most one runner at a time, none while idle.
+/// next starts: at most one runner at a time, none while idle. The runner runs on thread-pool threads, or wherever a
+/// custom executor puts it (a slave process's main thread).
 /// </summary>
 internal sealed class OrderedQueue : IThreadPoolWorkItem
 {
     private readonly ConcurrentQueue<IOrderedWork> _queue = new();
+    private readonly Action<IThreadPoolWorkItem>? _executor;
     private int _running;
+
+    public OrderedQueue(Action<IThreadPoolWorkItem>? executor = null) => _executor = executor;
 
     public void Enqueue(IOrderedWork work)
     {
         _queue.Enqueue(work);
         if (Interlocked.CompareExchange(ref _running, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            Execute(this);
         }
     }
 
-    /// <summary>Continues with the next work after asynchronous work finished (called on the thread that finished it).</summary>
-    public void Resume() => RunLoop();
+    /// <summary>
+    /// Continues with the next work after asynchronous work finished: on the calling thread, or through the executor
+    /// when there is one (the work must run where the executor puts it).
+    /// </summary>
+    public void Resume()
+    {
+        if (_executor is null)
+        {
+            RunLoop();
+        }
+        else
+        {
+            _executor(this);
+        }
+    }
+
+    /// <summary>Runs unordered work where this queue runs its work.</summary>
+    public void Execute(IThreadPoolWorkItem work)
+    {
+        if (_executor is null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
+        }
+        else
+        {
+            _executor(work);
+        }
+    }
 
     void IThreadPoolWorkItem.Execute() => RunLoop();
 

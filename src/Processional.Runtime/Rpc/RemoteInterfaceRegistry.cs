@@ -37,9 +37,27 @@ public static class RemoteInterfaceRegistry
             return (RemoteInterfaceInfo<TInterface>)info;
         }
 
+        // Registration runs in the declaring assembly's module initializer, which a bare typeof may not have triggered.
+        System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(typeof(TInterface).Module.ModuleHandle);
+        if (s_interfaces.TryGetValue(typeof(TInterface), out info))
+        {
+            return (RemoteInterfaceInfo<TInterface>)info;
+        }
+
         throw new InvalidOperationException(
             $"'{typeof(TInterface)}' is not a [Remote] interface known to this program: mark it [Remote] and make sure " +
             "Processional's source generator runs on the project that declares it.");
+    }
+
+    internal static RemoteInterfaceInfo? TryGet(Type interfaceType)
+    {
+        if (s_interfaces.TryGetValue(interfaceType, out var info))
+        {
+            return info;
+        }
+
+        System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(interfaceType.Module.ModuleHandle);
+        return s_interfaces.GetValueOrDefault(interfaceType);
     }
 
     /// <summary>The registered [Remote] interfaces that <paramref name="type"/> implements (itself, if it is one).</summary>

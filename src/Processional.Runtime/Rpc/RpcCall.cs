@@ -45,6 +45,16 @@ public ref struct RpcCall
     public void WriteRemote<T>(T? value)
         where T : class => _connection.WriteObjectReference(ref Writer, value);
 
+    /// <summary>Writes a handle to an object of the receiving process (a captured <see cref="Remote{T}"/>): it becomes the live object there.</summary>
+    /// <typeparam name="T">The type of the object.</typeparam>
+    /// <param name="handle">The handle, or <see langword="null"/>.</param>
+    public void WriteHandle<T>(Remote<T>? handle) => _connection.WriteHandle(ref Writer, handle);
+
+    /// <summary>Sends the call and returns a task of the handle to the object it keeps on the receiving side.</summary>
+    /// <typeparam name="T">The type of the object.</typeparam>
+    /// <returns>The handle.</returns>
+    public ValueTask<Remote<T>?> SendHandleAsync<T>() => SendAsync(HandleResultReader<T>.Instance);
+
     /// <summary>Writes an <see cref="IProgress{T}"/> argument: the callee's reports reach <paramref name="progress"/>, in order, before the call completes.</summary>
     /// <typeparam name="T">The type of progress value.</typeparam>
     /// <param name="progress">The caller's progress, or <see langword="null"/>.</param>

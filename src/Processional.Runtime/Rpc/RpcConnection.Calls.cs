@@ -16,7 +16,7 @@ public sealed partial class RpcConnection
     {
         if (Volatile.Read(ref _closeReason) is { } reason)
         {
-            throw reason as ConnectionLostException ?? new ConnectionLostException($"The {this} is closed: {reason.Message}", reason);
+            throw ClosedException(reason);
         }
 
         var callId = (ulong)Interlocked.Increment(ref _nextCallId);
@@ -37,7 +37,7 @@ public sealed partial class RpcConnection
             if (Volatile.Read(ref _closeReason) is { } reason)
             {
                 request.Return();
-                pending.OnFailure(reason as ConnectionLostException ?? new ConnectionLostException($"The {this} is closed: {reason.Message}", reason));
+                pending.OnFailure(ClosedException(reason));
                 return;
             }
 
@@ -48,7 +48,7 @@ public sealed partial class RpcConnection
         {
             Send(request);
         }
-        catch (Exception ex) when (ex is ConnectionLostException or ObjectDisposedException)
+        catch (Exception ex) when (ex is ConnectionLostException or ObjectDisposedException or SlaveCrashedException)
         {
             if (TryRemovePending(pending))
             {
@@ -137,7 +137,7 @@ public sealed partial class RpcConnection
         pending.OnStreamEnd(failure);
     }
 
-    private void FailAllPending(ConnectionLostException reason)
+    private void FailAllPending(Exception reason)
     {
         PendingCall[] pending;
         lock (_pendingLock)

@@ -43,6 +43,13 @@ public sealed partial class RpcConnection
         Interlocked.Increment(ref _namedCount);
     }
 
+    /// <summary>Exposes a runtime-internal object, with its own executor (a slave's main thread).</summary>
+    internal void ExposeInternal(string name, object implementation, DispatchPolicy policy, Action<IThreadPoolWorkItem>? executor)
+    {
+        _objects.ExposeNamed(name, implementation, InterfacesOf(implementation.GetType(), implementation), policy, executor);
+        Interlocked.Increment(ref _namedCount);
+    }
+
     /// <summary>Stops exposing the object named <paramref name="name"/>; later calls to it fail.</summary>
     /// <param name="name">The name.</param>
     /// <returns><see langword="true"/> when an object was exposed under that name.</returns>
@@ -109,7 +116,7 @@ public sealed partial class RpcConnection
             return;
         }
 
-        var entry = _objects.Export(value, RemoteInterfaceRegistry.Get<T>(), DispatchPolicy.Ordered);
+        var entry = _objects.Export(value, RemoteInterfaceRegistry.Get<T>(), DispatchPolicy.Ordered, DefaultExecutor);
         writer.WriteUnmanaged(ReferenceSendersObject);
         writer.WriteUnmanaged(entry.Id);
     }
@@ -171,16 +178,110 @@ public sealed partial class RpcConnection
             }
         }
 
+        ReleaseRemoteObject(proxy.ObjectId, count);
+    }
+
+    /// <summary>Tells the peer that this side dropped <paramref name="count"/> references to its object <paramref name="id"/>.</summary>
+    internal void ReleaseRemoteObject(ulong id, int count)
+    {
         if (Volatile.Read(ref _closeReason) is not null)
         {
             return;
         }
 
         var buffer = RpcMessageBuffer.Rent();
-        var writer = BeginMessage(buffer, RpcMessageType.Release, proxy.ObjectId);
+        var writer = BeginMessage(buffer, RpcMessageType.Release, id);
         writer.WriteUnmanaged((uint)count);
         writer.Flush();
         SendQuietly(buffer);
+    }
+
+    /// <summary>
+    /// Where calls to objects this side exports on the fly run (callbacks, wrapped and created objects): the thread
+    /// pool by default; a slave process sets its main thread.
+    /// </summary>
+    internal Action<IThreadPoolWorkItem>? DefaultExecutor { get; set; }
+
+    /// <summary>Exports a value kept here for the peer (a wrapped object): one reference, fetchable by value.</summary>
+    internal ulong ExportValue<T>(T value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var info = typeof(T).IsInterface ? RemoteInterfaceRegistry.TryGet(typeof(T)) : null;
+        var entry = _objects.Export(value, info, DispatchPolicy.Ordered, DefaultExecutor);
+        foreach (var implemented in RemoteInterfaceRegistry.ImplementedBy(value.GetType()))
+        {
+            entry.AddInterface(implemented);
+        }
+
+        entry.ValueWriter ??= RemoteValueWriter<T>.Instance;
+        return entry.Id;
+    }
+
+    /// <summary>Writes a handle: a reference to the peer's own object, or to an object of this side.</summary>
+    internal void WriteHandle<T>(ref ProcessionalWriter<RpcMessageBuffer> writer, Remote<T>? handle)
+    {
+        if (handle is null)
+        {
+            writer.WriteUnmanaged(ReferenceNull);
+            return;
+        }
+
+        if (handle.IsReleased)
+        {
+            throw new ObjectDisposedException(handle.ToString(), $"The {handle} was disposed: it cannot be sent.");
+        }
+
+        if (handle.Owner is { } owner)
+        {
+            if (!ReferenceEquals(owner, this))
+            {
+                throw new InvalidOperationException(
+                    $"The {handle} belongs to another process than the one at the other end of the {this}: a handle can only be used by the process that owns its object.");
+            }
+
+            writer.WriteUnmanaged(ReferenceReceiversObject);
+            writer.WriteUnmanaged(handle.Id);
+            return;
+        }
+
+        writer.WriteUnmanaged(ReferenceSendersObject);
+        writer.WriteUnmanaged(ExportValue(handle.Value));
+    }
+
+    /// <summary>Reads a handle written by the peer's <see cref="WriteHandle{T}"/>.</summary>
+    internal Remote<T>? ReadHandle<T>(ref ProcessionalReader reader)
+    {
+        var kind = reader.ReadUnmanaged<byte>();
+        switch (kind)
+        {
+            case ReferenceNull:
+                return null;
+            case ReferenceReceiversObject:
+                var id = reader.ReadUnmanaged<ulong>();
+                var entry = FindExport(id);
+                if (entry?.Target is T value)
+                {
+                    return new Remote<T>(value, id);
+                }
+
+                reader.ThrowInvalid(entry is null
+                    ? $"A handle to object {id:x} of this side, which is not (or no longer) kept"
+                    : $"A handle to the {entry}, which is not a {typeof(T)}");
+                return null;
+            case ReferenceSendersObject:
+                return new Remote<T>(this, reader.ReadUnmanaged<ulong>());
+            default:
+                reader.ThrowInvalid($"Object reference kind {kind} is not 0, 1 or 2");
+                return null;
+        }
+    }
+
+    /// <summary>Writes the value of exported object <paramref name="id"/> (a handle's FetchAsync).</summary>
+    internal void WriteExportedValue(ref ProcessionalWriter<RpcMessageBuffer> writer, ulong id)
+    {
+        var entry = FindExport(id) ?? throw new InvalidOperationException(DescribeMissingObject(id));
+        var valueWriter = entry.ValueWriter ?? throw new InvalidOperationException($"The {entry} cannot be fetched by value.");
+        valueWriter.Write(ref writer, entry.Target);
     }
 
     private ExportedObject? FindExport(ulong id) => _objects.Find(id) ?? _shared?.Find(id);

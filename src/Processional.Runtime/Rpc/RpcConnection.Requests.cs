@@ -212,7 +212,7 @@ public sealed partial class RpcConnection
         SendQuietly(buffer);
     }
 
-    private void CancelAllIncoming()
+    internal void CancelAllIncoming()
     {
         StreamSlot[] streams;
         lock (_incomingLock)

@@ -59,9 +59,14 @@ public sealed partial class RpcConnection : IAsyncDisposable
         return (first, second);
     }
 
-    internal static RpcConnection Start(IRpcTransport transport, RpcConnectionOptions? options, RpcObjectTable? shared)
+    /// <summary>
+    /// Starts an RPC connection over <paramref name="transport"/>; <paramref name="configure"/> runs before the first
+    /// message is handled (to expose the objects the peer may call at once).
+    /// </summary>
+    internal static RpcConnection Start(IRpcTransport transport, RpcConnectionOptions? options, RpcObjectTable? shared, Action<RpcConnection>? configure = null)
     {
         var connection = new RpcConnection(transport, options, shared);
+        configure?.Invoke(connection);
         connection.Start();
         return connection;
     }
@@ -90,8 +95,7 @@ public sealed partial class RpcConnection : IAsyncDisposable
             return;
         }
 
-        var lost = reason as ConnectionLostException ?? new ConnectionLostException($"The {this} is closed: {reason.Message}", reason);
-        FailAllPending(lost);
+        FailAllPending(ClosedException(reason));
         CancelAllIncoming();
         CancelAllProducers();
         ReleaseAllExports();
@@ -103,11 +107,20 @@ public sealed partial class RpcConnection : IAsyncDisposable
         if (Volatile.Read(ref _closeReason) is { } reason)
         {
             message.Return();
-            throw reason as ConnectionLostException ?? new ConnectionLostException($"The {this} is closed: {reason.Message}", reason);
+            throw ClosedException(reason);
         }
 
         _transport.Send(message);
     }
+
+    /// <summary>
+    /// What calls fail with once the connection is closed: the transport's reason when it says what happened (a lost
+    /// connection, a crashed slave), else a <see cref="ConnectionLostException"/> wrapping it.
+    /// </summary>
+    private Exception ClosedException(Exception reason) =>
+        reason is ConnectionLostException or SlaveCrashedException or ObjectDisposedException
+            ? reason
+            : new ConnectionLostException($"The {this} is closed: {reason.Message}", reason);
 
     /// <summary>Sends a message nobody waits for; a lost connection is not an error for it.</summary>
     private void SendQuietly(RpcMessageBuffer message)
@@ -120,6 +133,9 @@ public sealed partial class RpcConnection : IAsyncDisposable
         {
         }
         catch (ObjectDisposedException)
+        {
+        }
+        catch (SlaveCrashedException)
         {
         }
     }

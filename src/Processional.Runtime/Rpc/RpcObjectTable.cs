@@ -30,7 +30,7 @@ internal sealed class RpcObjectTable
         }
     }
 
-    public void ExposeNamed(string name, object target, RemoteInterfaceInfo[] interfaces, DispatchPolicy policy)
+    public void ExposeNamed(string name, object target, RemoteInterfaceInfo[] interfaces, DispatchPolicy policy, Action<IThreadPoolWorkItem>? executor = null)
     {
         var id = RpcObjectIds.ForName(name);
         lock (_lock)
@@ -42,7 +42,7 @@ internal sealed class RpcObjectTable
                     : $"The names '{name}' and '{existing.Name}' hash to the same object id; choose another name.");
             }
 
-            _byId[id] = new ExportedObject(id, name, target, interfaces, policy);
+            _byId[id] = new ExportedObject(id, name, target, interfaces, policy, executor);
         }
     }
 
@@ -55,18 +55,18 @@ internal sealed class RpcObjectTable
     }
 
     /// <summary>Exports <paramref name="target"/> (again): the peer now holds one more reference to it.</summary>
-    public ExportedObject Export(object target, RemoteInterfaceInfo info, DispatchPolicy policy)
+    public ExportedObject Export(object target, RemoteInterfaceInfo? info, DispatchPolicy policy, Action<IThreadPoolWorkItem>? executor = null)
     {
         lock (_lock)
         {
             if (!_byTarget.TryGetValue(target, out var entry))
             {
                 var id = (ulong)Interlocked.Increment(ref _nextId);
-                entry = new ExportedObject(id, name: null, target, [info], policy);
+                entry = new ExportedObject(id, name: null, target, info is null ? [] : [info], policy, executor);
                 _byTarget[target] = entry;
                 _byId[id] = entry;
             }
-            else
+            else if (info is not null)
             {
                 entry.AddInterface(info);
             }

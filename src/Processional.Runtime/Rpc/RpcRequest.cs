@@ -33,6 +33,31 @@ public ref struct RpcRequest
     public T? ReadRemote<T>()
         where T : class => _call.Connection.ReadObjectReference<T>(ref Reader);
 
+    /// <summary>Reads a handle (a captured <see cref="Remote{T}"/>): the object itself when this side owns it.</summary>
+    /// <typeparam name="T">The type of the object.</typeparam>
+    /// <returns>The handle, or <see langword="null"/>.</returns>
+    public Remote<T>? ReadHandle<T>() => _call.Connection.ReadHandle<T>(ref Reader);
+
+    /// <summary>Completes a call by keeping <paramref name="value"/> here: the caller receives a handle to it.</summary>
+    /// <typeparam name="T">The type of the object.</typeparam>
+    /// <param name="value">The object to keep.</param>
+    public readonly void CompleteWrapped<T>(T value)
+    {
+        if (value is null)
+        {
+            throw new InvalidOperationException($"The lambda returned null: there is no {typeof(T).Name} to keep.");
+        }
+
+        _call.RespondHandle(_call.Connection.ExportValue(value));
+    }
+
+    /// <summary>Completes a call with the value of the object this side keeps as <paramref name="id"/> (a handle's FetchAsync).</summary>
+    /// <param name="id">The kept object's id.</param>
+    internal readonly void CompleteExportedValue(ulong id) => _call.RespondExportedValue(id);
+
+    /// <summary>The connection the request came in on.</summary>
+    internal readonly RpcConnection Connection => _call.Connection;
+
     /// <summary>Reads an <see cref="IProgress{T}"/> argument: reports made through it reach the caller's, in order.</summary>
     /// <typeparam name="T">The type of progress value.</typeparam>
     /// <returns>A progress that sends reports to the caller, or <see langword="null"/> when the caller passed none.</returns>

@@ -36,3 +36,11 @@ internal sealed class VoidResultReader : RpcResultReader<VoidResult>
 
     public override VoidResult Read(ref ProcessionalReader reader, RpcConnection connection) => default;
 }
+
+/// <summary>Reads a result that is a handle to an object kept by the callee.</summary>
+internal sealed class HandleResultReader<T> : RpcResultReader<Remote<T>?>
+{
+    public static readonly HandleResultReader<T> Instance = new();
+
+    public override Remote<T>? Read(ref ProcessionalReader reader, RpcConnection connection) => connection.ReadHandle<T>(ref reader);
+}

@@ -31,3 +31,24 @@ internal sealed class RemoteResultWriter<T> : RpcResultWriter<T>
     public override void Write(ref ProcessionalWriter<RpcMessageBuffer> writer, T? value, RpcConnection connection) =>
         connection.WriteObjectReference(ref writer, value);
 }
+
+/// <summary>Writes a reference to an object this side just exported (its id).</summary>
+internal sealed class ExportedHandleWriter : RpcResultWriter<ulong>
+{
+    public static readonly ExportedHandleWriter Instance = new();
+
+    public override void Write(ref ProcessionalWriter<RpcMessageBuffer> writer, ulong value, RpcConnection connection)
+    {
+        writer.WriteUnmanaged((byte)1);
+        writer.WriteUnmanaged(value);
+    }
+}
+
+/// <summary>Writes an exported object by value (a handle's FetchAsync).</summary>
+internal sealed class ExportedValueWriter : RpcResultWriter<ulong>
+{
+    public static readonly ExportedValueWriter Instance = new();
+
+    public override void Write(ref ProcessionalWriter<RpcMessageBuffer> writer, ulong value, RpcConnection connection) =>
+        connection.WriteExportedValue(ref writer, value);
+}

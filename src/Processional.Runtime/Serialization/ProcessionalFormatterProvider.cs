@@ -63,6 +63,14 @@ public static class ProcessionalFormatterProvider
             return registered;
         }
 
+        // A generated formatter registers itself from its assembly's module initializer, which the runtime runs on the
+        // first use of that module; a type merely named (through typeof) may not have triggered it yet.
+        RuntimeHelpers.RunModuleConstructor(typeof(T).Module.ModuleHandle);
+        if (Cache<T>.Formatter is { } late)
+        {
+            return late;
+        }
+
         lock (s_resolveLock)
         {
             if (Cache<T>.Formatter is null && BuiltInFormatters.Create<T>() is { } builtIn)
