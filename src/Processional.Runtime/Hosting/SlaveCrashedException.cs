@@ -1,10 +1,13 @@
+using Processional.Transport;
+
 namespace Processional;
 
 /// <summary>
 /// A slave process ended while calls to it were pending, or failed to start: it crashed, was killed, or exited. Carries
-/// its exit code, the signal that killed it (on Unix) and the last lines it wrote to standard error.
+/// its exit code, the signal that killed it (on Unix) and the last lines it wrote to standard error. It is a
+/// <see cref="ConnectionLostException"/>: the connection to the slave is lost with it.
 /// </summary>
-public sealed class SlaveCrashedException : Exception
+public sealed class SlaveCrashedException : ConnectionLostException
 {
     /// <summary>Creates an exception with no details.</summary>
     public SlaveCrashedException()

@@ -25,6 +25,9 @@ internal static class SlaveHost
 
     private static volatile bool s_stopping;
 
+    /// <summary>In a slave process: the connection to its master.</summary>
+    public static RpcConnection? Master { get; private set; }
+
     public static bool IsSlave =>
         !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SlaveVariable)) && ParentChildConnection.HasParent;
 
@@ -78,10 +81,11 @@ internal static class SlaveHost
                 $"The master runs another program: its modules are {connection.RemoteIdentity.Program}; this process's are {ProgramIdentity.Current}.");
         }
 
-        return RpcOverMultiplexer.Start(connection, RpcConnectionOptions.Default, configure: rpc =>
+        return RpcOverMultiplexer.Start(connection, new RpcConnectionOptions { Name = "connection to the master" }, configure: rpc =>
         {
             rpc.DefaultExecutor = work => main.TryPost(work);
             SlaveDispatcher.Expose(rpc, main);
+            Master = rpc;
         });
     }
 

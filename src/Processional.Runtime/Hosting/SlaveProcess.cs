@@ -52,6 +52,15 @@ public sealed partial class SlaveProcess : IAsyncDisposable, IDisposable
     public int? ExitCode => _core.ExitCode;
 
     /// <summary>
+    /// In a slave process, the connection to its master (expose objects the master can get by name, or get the
+    /// master's); <see langword="null"/> in any other process.
+    /// </summary>
+    public static RpcConnection? MasterConnection => SlaveHost.Master;
+
+    /// <summary>Whether this process is a slave of another.</summary>
+    public static bool IsSlave => SlaveHost.Master is not null;
+
+    /// <summary>
     /// Starts a slave process: the same program, started again, that connects back over a private connection (a Unix
     /// socket in a directory only this user can open, authenticated by a one-time secret) and checks that it runs the
     /// same program (the same module version ids).

@@ -48,7 +48,7 @@ public sealed partial class RpcConnection
         {
             Send(request);
         }
-        catch (Exception ex) when (ex is ConnectionLostException or ObjectDisposedException or SlaveCrashedException)
+        catch (Exception ex) when (ex is ConnectionLostException or ObjectDisposedException)
         {
             if (TryRemovePending(pending))
             {

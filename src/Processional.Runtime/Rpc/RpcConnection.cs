@@ -60,6 +60,34 @@ public sealed partial class RpcConnection : IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts an RPC connection over a connection that passed the handshake (see <see cref="Connection.ConnectAsync"/>
+    /// and <see cref="ConnectionListener"/>): calls travel as messages of its channel 0.
+    /// </summary>
+    /// <param name="connection">The connection; owned by the RPC connection from now on.</param>
+    /// <param name="options">Options; <see langword="null"/> for the defaults.</param>
+    /// <param name="configure">
+    /// Runs before the first message from the peer is handled: expose here what the peer may call at once.
+    /// </param>
+    /// <returns>The running RPC connection.</returns>
+    public static RpcConnection Start(Connection connection, RpcConnectionOptions? options = null, Action<RpcConnection>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return RpcOverMultiplexer.Start(connection, options, configure: configure);
+    }
+
+    /// <summary>Connects to <paramref name="endpoint"/> (retrying while it is not up yet) and starts an RPC connection over it.</summary>
+    /// <param name="endpoint">Where to connect: <c>unix:/path</c> or <c>tcp://host:port</c>.</param>
+    /// <param name="connectionOptions">Secret, timeouts; <see langword="null"/> for the defaults.</param>
+    /// <param name="options">RPC options.</param>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    /// <returns>The running RPC connection.</returns>
+    public static async Task<RpcConnection> ConnectAsync(Endpoint endpoint, ConnectionOptions? connectionOptions = null, RpcConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var connection = await Connection.ConnectAsync(endpoint, connectionOptions, cancellationToken).ConfigureAwait(false);
+        return Start(connection, options);
+    }
+
+    /// <summary>
     /// Starts an RPC connection over <paramref name="transport"/>; <paramref name="configure"/> runs before the first
     /// message is handled (to expose the objects the peer may call at once).
     /// </summary>
@@ -118,7 +146,7 @@ public sealed partial class RpcConnection : IAsyncDisposable
     /// connection, a crashed slave), else a <see cref="ConnectionLostException"/> wrapping it.
     /// </summary>
     private Exception ClosedException(Exception reason) =>
-        reason is ConnectionLostException or SlaveCrashedException or ObjectDisposedException
+        reason is ConnectionLostException or ObjectDisposedException
             ? reason
             : new ConnectionLostException($"The {this} is closed: {reason.Message}", reason);
 
@@ -133,9 +161,6 @@ public sealed partial class RpcConnection : IAsyncDisposable
         {
         }
         catch (ObjectDisposedException)
-        {
-        }
-        catch (SlaveCrashedException)
         {
         }
     }

@@ -78,6 +78,24 @@ internal static class HandWrittenLambdas
         RunKind = static (d, ref r) => r.Complete(((Func<int>)d)()),
     };
 
+    public static readonly HandLambda<object> ExposeWorker = new(0x5EED000000000010, "InitializeAsync", typeof(Action), [], static (_, _, _) => { })
+    {
+        RunKind = static (d, ref r) =>
+        {
+            ((Action)d)();
+            r.Complete();
+        },
+    };
+
+    public static readonly HandLambda<object> ExposeWorkerForKill = new(0x5EED000000000011, "A_slave_killed_mid_call_fails_the_pending_calls_with_SlaveCrashedException", typeof(Action), [], static (_, _, _) => { })
+    {
+        RunKind = static (d, ref r) =>
+        {
+            ((Action)d)();
+            r.Complete();
+        },
+    };
+
     [ModuleInitializer]
     internal static void Register()
     {
