@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Processional.Benchmarks.Rpc;
 using Processional.Benchmarks.Transport;
 
 // dotnet run -c Release --project bench/Processional.Benchmarks -- --filter '*SlaveThread*'
@@ -6,6 +7,11 @@ using Processional.Benchmarks.Transport;
 if (args.Length == 3 && args[0] == "--peer")
 {
     return await BenchPeer.RunAsync(args[1], args[2]);
+}
+
+if (args.Length == 3 && args[0] == "--rpc-peer")
+{
+    return await RpcBenchPeer.RunAsync(args[1], args[2]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

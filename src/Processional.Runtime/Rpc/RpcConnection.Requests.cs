@@ -192,7 +192,7 @@ public sealed partial class RpcConnection
             Send(buffer);
             return true;
         }
-        catch (Exception ex) when (ex is Transport.ConnectionLostException or ObjectDisposedException)
+        catch (Exception ex) when (ex is global::Processional.Transport.ConnectionLostException or ObjectDisposedException)
         {
             return false;
         }

@@ -40,6 +40,8 @@ public sealed partial class RpcConnection : IAsyncDisposable
 
     internal ProcessionalSerializerOptions SerializerOptions { get; }
 
+    internal IRpcTransport Transport => _transport;
+
     internal int StreamWindow => _options.StreamWindow;
 
     /// <summary>
