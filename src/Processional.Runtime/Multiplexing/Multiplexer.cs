@@ -198,6 +198,30 @@ public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
     }
 
     /// <summary>
+    /// Sends several messages as <see cref="SendMessage"/> does, but with at most one socket write for all of them (the
+    /// RPC layer's replies to a burst of pipelined calls).
+    /// </summary>
+    internal void SendMessages(ReadOnlySpan<ReadOnlyMemory<byte>> messages)
+    {
+        ThrowIfClosed();
+        var flush = false;
+        foreach (var message in messages)
+        {
+            if (!Writer.AppendMessage(message.Span, MaxSendPayload, out var claimed))
+            {
+                ThrowSendingStopped();
+            }
+
+            flush |= claimed;
+        }
+
+        if (flush)
+        {
+            Writer.FlushInBackground();
+        }
+    }
+
+    /// <summary>
     /// Begins a message on channel 0 (message mode) written in place: write its bytes into the returned
     /// <see cref="MessageWriter"/> (an <see cref="System.Buffers.IBufferWriter{T}"/> over the frame buffer), then
     /// <see cref="MessageWriter.Send"/>. Until then every other sender of this connection waits: write the message at

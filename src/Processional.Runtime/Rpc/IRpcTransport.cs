@@ -18,6 +18,12 @@ internal interface IRpcTransport : IAsyncDisposable
     /// </summary>
     void Send(RpcMessageBuffer message);
 
+    /// <summary>
+    /// Sends several messages, in order, in as few writes as the transport can (replies to a burst of pipelined calls);
+    /// takes ownership of every buffer. Same failure behaviour as <see cref="Send"/>.
+    /// </summary>
+    void SendMany(List<RpcMessageBuffer> messages);
+
     /// <summary>A description of the peer for error messages.</summary>
     string Description { get; }
 }

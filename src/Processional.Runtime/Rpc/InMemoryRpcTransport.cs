@@ -15,6 +15,7 @@ internal sealed class InMemoryRpcTransport : IRpcTransport
     private InMemoryRpcTransport _peer = null!;
     private Task? _loop;
     private int _closed;
+    private int _writes;
 
     private InMemoryRpcTransport(string name) => _name = name;
 
@@ -31,12 +32,38 @@ internal sealed class InMemoryRpcTransport : IRpcTransport
 
     public void Start(IRpcMessageHandler handler) => _loop = Task.Run(() => DeliverAsync(handler));
 
+    /// <summary>How many sends the transport of <paramref name="connection"/> made (tests count batched replies with it).</summary>
+    internal static int WritesBy(RpcConnection connection) => Volatile.Read(ref ((InMemoryRpcTransport)connection.Transport)._writes);
+
     public void Send(RpcMessageBuffer message)
     {
+        Interlocked.Increment(ref _writes);
         if (Volatile.Read(ref _closed) != 0 || !_peer._inbox.Writer.TryWrite(message))
         {
             message.Return();
             throw new ConnectionLostException($"The connection to the {_peer.Description} is closed.");
+        }
+    }
+
+    public void SendMany(List<RpcMessageBuffer> messages)
+    {
+        // One write for the whole batch, as a socket transport makes (each Send below counts one).
+        Interlocked.Add(ref _writes, 1 - messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            try
+            {
+                Send(messages[i]);
+            }
+            catch (ConnectionLostException)
+            {
+                for (var j = i + 1; j < messages.Count; j++)
+                {
+                    messages[j].Return();
+                }
+
+                throw;
+            }
         }
     }
 

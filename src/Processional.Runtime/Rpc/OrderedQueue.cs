@@ -21,9 +21,13 @@ internal sealed class OrderedQueue : IThreadPoolWorkItem
 {
     private readonly ConcurrentQueue<IOrderedWork> _queue = new();
     private readonly Action<IThreadPoolWorkItem>? _executor;
+    private readonly ResponseBatch _replies = new();
     private int _running;
 
     public OrderedQueue(Action<IThreadPoolWorkItem>? executor = null) => _executor = executor;
+
+    /// <summary>Calls waiting (not counting the one running).</summary>
+    public int Count => _queue.Count;
 
     public void Enqueue(IOrderedWork work)
     {
@@ -71,9 +75,39 @@ internal sealed class OrderedQueue : IThreadPoolWorkItem
         {
             while (_queue.TryDequeue(out var work))
             {
-                if (!work.Run())
+                // More calls are waiting: hold this one's reply back, to leave with theirs.
+                var batching = !_queue.IsEmpty;
+                if (batching)
                 {
+                    _replies.Enter();
+                }
+
+                bool finished;
+                try
+                {
+                    finished = work.Run();
+                }
+                finally
+                {
+                    if (batching)
+                    {
+                        ResponseBatch.Exit();
+                    }
+                }
+
+                if (!finished)
+                {
+                    _replies.Flush();
                     return;
+                }
+
+                if (_queue.IsEmpty || _replies.IsFull)
+                {
+                    _replies.Flush();
+                }
+                else
+                {
+                    _replies.ArmBackstop();
                 }
             }
 

@@ -284,6 +284,9 @@ public sealed partial class RpcConnection
         valueWriter.Write(ref writer, entry.Target);
     }
 
+    /// <summary>Calls waiting in the ordered queue of the object exposed as <paramref name="name"/> (for tests).</summary>
+    internal int QueuedCalls(string name) => FindExport(RpcObjectIds.ForName(name))?.Queue?.Count ?? 0;
+
     private ExportedObject? FindExport(ulong id) => _objects.Find(id) ?? _shared?.Find(id);
 
     private void ReleaseExport(ulong id, uint count) => _objects.Release(id, count);

@@ -128,7 +128,42 @@ public sealed partial class RpcConnection
             return;
         }
 
-        SendQuietly(buffer);
+        SendReply(buffer);
+    }
+
+    /// <summary>Sends a reply, or holds it in the batch of the ordered queue running on this thread.</summary>
+    private void SendReply(RpcMessageBuffer reply)
+    {
+        if (ResponseBatch.Current is { } batch)
+        {
+            batch.Hold(this, reply);
+        }
+        else
+        {
+            SendQuietly(reply);
+        }
+    }
+
+    /// <summary>Sends replies held back together; a lost connection is not an error for them.</summary>
+    internal void SendRepliesQuietly(List<RpcMessageBuffer> replies)
+    {
+        if (Volatile.Read(ref _closeReason) is not null)
+        {
+            foreach (var reply in replies)
+            {
+                reply.Return();
+            }
+
+            return;
+        }
+
+        try
+        {
+            _transport.SendMany(replies);
+        }
+        catch (Exception ex) when (ex is Processional.Transport.ConnectionLostException or ObjectDisposedException)
+        {
+        }
     }
 
     internal void SendFailure(IncomingCall call, Exception exception)
@@ -156,7 +191,7 @@ public sealed partial class RpcConnection
         var writer = BeginMessage(buffer, RpcMessageType.Error, callId);
         writer.WriteValue(RemoteExceptionInfo.Capture(exception));
         writer.Flush();
-        SendQuietly(buffer);
+        SendReply(buffer);
     }
 
     internal void SendProgress<T>(ulong callId, byte index, T value)

@@ -81,6 +81,29 @@ internal sealed class RpcOverMultiplexer : IRpcTransport, IMessageHandler
         }
     }
 
+    public void SendMany(List<RpcMessageBuffer> messages)
+    {
+        var memories = ArrayPool<ReadOnlyMemory<byte>>.Shared.Rent(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            memories[i] = messages[i].WrittenMemory;
+        }
+
+        try
+        {
+            _multiplexer.SendMessages(memories.AsSpan(0, messages.Count));
+        }
+        finally
+        {
+            Array.Clear(memories, 0, messages.Count);
+            ArrayPool<ReadOnlyMemory<byte>>.Shared.Return(memories);
+            foreach (var message in messages)
+            {
+                message.Return();
+            }
+        }
+    }
+
     public ValueTask DisposeAsync() => _multiplexer.DisposeAsync();
 
     void IMessageHandler.OnMessage(ReadOnlySequence<byte> message)

@@ -126,6 +126,13 @@ internal sealed class Calculator : ICalculator
         return 1;
     }
 
+    public int BlockOn(TaskCompletionSource gate)
+    {
+        // Holds the ordered queue's thread, as a method that blocks would.
+        gate.Task.Wait();
+        return 1;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowDeep(string message) => throw new InvalidOperationException(message);
 

@@ -32,6 +32,8 @@ public interface ICalculator
     object Unserializable();
 
     Task<int> SlowIgnoringTokenAsync(TaskCompletionSource gate, CancellationToken cancellationToken);
+
+    int BlockOn(TaskCompletionSource gate);
 }
 
 public interface INotifier
@@ -54,6 +56,7 @@ internal static class HandWrittenRemote
     public const uint Fire = 0x100B;
     public const uint Unserializable = 0x100C;
     public const uint SlowIgnoringTokenAsync = 0x100D;
+    public const uint BlockOn = 0x100E;
     public const uint NotifyAsync = 0x2001;
 
     [ModuleInitializer]
@@ -158,6 +161,15 @@ internal sealed class CalculatorProxy(RpcConnection connection, ulong id, bool c
         call.Writer.WriteUnmanaged(GateRegistry.Add(gate));
         return call.SendAsync<int>().AsTask();
     }
+
+    public int BlockOn(TaskCompletionSource gate) => BlockOnAsync(gate).AsTask().GetAwaiter().GetResult();
+
+    public ValueTask<int> BlockOnAsync(TaskCompletionSource gate)
+    {
+        var call = BeginCall(HandWrittenRemote.BlockOn);
+        call.Writer.WriteUnmanaged(GateRegistry.Add(gate));
+        return call.SendAsync<int>();
+    }
 }
 
 internal sealed class CalculatorDispatcher : RemoteDispatcher
@@ -219,6 +231,9 @@ internal sealed class CalculatorDispatcher : RemoteDispatcher
                 return true;
             case HandWrittenRemote.Unserializable:
                 request.Complete(calculator.Unserializable());
+                return true;
+            case HandWrittenRemote.BlockOn:
+                request.Complete(calculator.BlockOn(GateRegistry.Take<TaskCompletionSource>(request.Reader.ReadUnmanaged<int>())));
                 return true;
             case HandWrittenRemote.SlowIgnoringTokenAsync:
                 request.Complete(calculator.SlowIgnoringTokenAsync(GateRegistry.Take<TaskCompletionSource>(request.Reader.ReadUnmanaged<int>()), request.CancellationToken));

@@ -238,6 +238,50 @@ public sealed class RpcConnectionTests
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
+    public async Task A_reply_held_for_a_burst_still_leaves_while_the_next_call_blocks()
+    {
+        await using var pair = await RpcPair.CreateAsync();
+        var proxy = (CalculatorProxy)pair.Calculator;
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The queue holds: a blocked call, a quick one, and a call that blocks behind it.
+        var blocker = proxy.BlockOnAsync(first).AsTask();
+        var quick = pair.Calculator.AddAsync(2).AsTask();
+        var blocked = proxy.BlockOnAsync(second).AsTask();
+        await WaitUntilAsync(() => pair.Server.QueuedCalls("calculator") == 2);
+        first.SetResult();
+
+        // The quick call's reply is held while a call waits behind it, but leaves within the backstop.
+        Assert.Equal(2, await quick);
+        Assert.Equal(1, await blocker);
+        Assert.False(blocked.IsCompleted);
+        second.SetResult();
+        Assert.Equal(1, await blocked);
+    }
+
+    [Fact(Timeout = TestTimeouts.Short)]
+    public async Task A_burst_of_pipelined_calls_is_answered_in_few_writes()
+    {
+        await using var pair = await RpcPair.CreateAsync();
+        var proxy = (CalculatorProxy)pair.Calculator;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocker = proxy.BlockOnAsync(gate).AsTask();
+        // Even deltas: AddAsync completes synchronously (odd ones await inside, which ends a batch).
+        var calls = Enumerable.Range(0, 200).Select(_ => pair.Calculator.AddAsync(2).AsTask()).ToArray();
+        await WaitUntilAsync(() => pair.Server.QueuedCalls("calculator") == 200);
+        var writesBefore = pair.ServerWrites;
+
+        gate.SetResult();
+        await Task.WhenAll(calls);
+        await blocker;
+
+        var writes = pair.ServerWrites - writesBefore;
+        Assert.True(writes < 50, $"{writes} writes for 201 replies.");
+        Assert.Equal(400, await calls[^1]);
+    }
+
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task A_lost_connection_fails_every_pending_call()
     {
         var pair = await RpcPair.CreateAsync();
@@ -312,6 +356,9 @@ internal sealed class RpcPair : IAsyncDisposable
     public Calculator Implementation { get; }
 
     public ICalculator Calculator { get; }
+
+    /// <summary>How many sends (single or batched) the server's transport made.</summary>
+    public int ServerWrites => InMemoryRpcTransport.WritesBy(Server);
 
     public static Task<RpcPair> CreateAsync(DispatchPolicy policy = DispatchPolicy.Ordered, int streamWindow = 64)
     {

@@ -80,6 +80,14 @@ public sealed class RpcWireFormatTests
             message.Return();
         }
 
+        public void SendMany(List<RpcMessageBuffer> messages)
+        {
+            foreach (var message in messages)
+            {
+                Send(message);
+            }
+        }
+
         public void Deliver(byte[] message) => _handler!.OnMessage(new ReadOnlySequence<byte>(message));
 
         public ValueTask DisposeAsync()
