@@ -63,7 +63,7 @@ internal sealed partial class LambdaCallParser
                 found.Add(variable, capture);
             }
 
-            if (capture.FirstWrite is null && node is IdentifierNameSyntax name && IsWritten(name))
+            if (capture.FirstWrite is null && !ReferenceEquals(variable, thisSymbol) && node is IdentifierNameSyntax name && IsWritten(name))
             {
                 capture.FirstWrite = node;
             }
