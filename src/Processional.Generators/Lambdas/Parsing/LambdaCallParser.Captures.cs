@@ -164,6 +164,12 @@ internal sealed partial class LambdaCallParser
             return null;
         }
 
+        if (!isThis && type is INamedTypeSymbol named && SymbolFacts.IsResource(named, _model.Compilation))
+        {
+            // The analyzer reports it through the walk (PROC302); the generator leaves the call alone.
+            _failed = true;
+        }
+
         var problem = NameProblem(type);
         if (problem is not null)
         {
