@@ -184,6 +184,32 @@ public sealed class LambdaBaselineTests
         }
         """);
 
+    [Fact(Timeout = TestTimeouts.Compile)]
+    public Task Interceptors_for_oblivious_nullable_and_tuple_types_compile_without_warnings()
+    {
+        var compilation = GeneratorHarness.CreateCompilation("""
+            #nullable disable
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Processional;
+
+            namespace Shop;
+
+            public static class Calls
+            {
+                public static Task<List<string>> RunAsync(SlaveProcess slave, string s, List<string> l) => slave.InvokeAsync(() => new List<string> { s, l[0] });
+
+                public static (int A, string B) Tuple(SlaveProcess slave) => slave.Invoke(() => (A: 1, B: "x"));
+            }
+            """);
+
+        var (result, output) = GeneratorHarness.RunAllGenerators(compilation);
+
+        Assert.Single(GeneratorHarness.ResultOf<Lambdas.LambdaGenerator>(result).GeneratedSources);
+        Assert.Empty(GeneratorHarness.WarningsAndErrors(output));
+        return Task.CompletedTask;
+    }
+
     private static Task VerifyAsync(string name, string source) => VerifyAsync(name, GeneratorHarness.CreateCompilation(Usings + source));
 
     private static Task VerifyAsync(string name, Microsoft.CodeAnalysis.Compilation compilation)

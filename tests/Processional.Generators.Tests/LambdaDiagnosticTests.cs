@@ -99,6 +99,23 @@ public sealed class LambdaDiagnosticTests
         """);
 
     [Fact(Timeout = TestTimeouts.Compile)]
+    public Task The_first_use_of_this_is_found_past_object_initializers() => ExpectAsync(
+        DiagnosticIds.ThisNotSerializable,
+        "The lambda uses 'this', which travels to the slave by value, but 'this.Log' is a 'System.IO.Stream'",
+        """
+        public sealed class Line { public int Quantity { get; set; } }
+
+        public sealed class Worker
+        {
+            public Stream Log { get; set; } = Stream.Null;
+
+            public int Size { get; set; }
+
+            public Task<int> RunAsync(SlaveProcess slave) => slave.InvokeAsync(() => new Line { Quantity = 1 }.Quantity + [|this|].Size);
+        }
+        """);
+
+    [Fact(Timeout = TestTimeouts.Compile)]
     public Task A_result_that_cannot_be_serialized_is_reported_at_the_lambda() => ExpectAsync(
         DiagnosticIds.ResultNotSerializable,
         "The lambda's 'result' is a 'System.IO.Stream', a stream, handle, task or other live resource",

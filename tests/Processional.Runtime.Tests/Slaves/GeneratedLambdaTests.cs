@@ -55,11 +55,48 @@ public sealed class Greeter
 
     public Task<string> GreetInAsync(SlaveProcess slave) => slave.InvokeAsync(() => $"{Greeting}, {Name} from {Environment.ProcessId}");
 
+    public Task<string> RepeatInAsync(SlaveProcess slave, int times) => slave.InvokeAsync(() => string.Concat(Enumerable.Repeat(Name, times)));
+
     public Task<string> RenameInAsync(SlaveProcess slave) => slave.InvokeAsync(() =>
     {
         Name = "slave";
         return this.Name;
     });
+}
+
+/// <summary>Something run through an interface implemented explicitly.</summary>
+public interface IRunner
+{
+    int Run(SlaveProcess slave);
+}
+
+/// <summary>Lambdas written in members of several kinds: the slave finds each by the member's metadata name.</summary>
+public sealed class MemberLambdas : IRunner
+{
+    public MemberLambdas(SlaveProcess slave)
+    {
+        var seed = 3;
+        FromConstructor = slave.Invoke(() => seed + Environment.ProcessId);
+        Current = slave;
+    }
+
+    public static SlaveProcess? Current { get; private set; }
+
+    public static int FromGetter => Current!.Invoke(() => Environment.ProcessId + 1);
+
+    public int FromConstructor { get; }
+
+    public static IEnumerable<int> Iterate(SlaveProcess slave)
+    {
+        var step = 6;
+        yield return slave.Invoke(() => step + Environment.ProcessId);
+    }
+
+    int IRunner.Run(SlaveProcess slave)
+    {
+        var offset = 2;
+        return slave.Invoke(() => Environment.ProcessId + offset);
+    }
 }
 
 /// <summary>
@@ -142,6 +179,27 @@ public sealed class GeneratedLambdaTests(SharedSlaveFixture fixture) : IClassFix
         Assert.Equal($"Hi, ann from {Slave.ProcessId}", greeting);
         Assert.Equal("slave", renamed);
         Assert.Equal("ann", greeter.Name);
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task A_captured_this_travels_with_other_captures()
+    {
+        var greeter = new Greeter { Name = "ab" };
+
+        Assert.Equal("ababab", await greeter.RepeatInAsync(Slave, 3));
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task Lambdas_in_constructors_getters_iterators_and_explicit_implementations_run_in_the_slave()
+    {
+        var pid = Slave.ProcessId;
+
+        var members = await Task.Run(() => new MemberLambdas(Slave));
+        var fromGetter = await Task.Run(() => MemberLambdas.FromGetter);
+        var fromIterator = await Task.Run(() => MemberLambdas.Iterate(Slave).Single());
+        var fromExplicit = await Task.Run(() => ((IRunner)members).Run(Slave));
+
+        Assert.Equal([pid + 3, pid + 1, pid + 6, pid + 2], [members.FromConstructor, fromGetter, fromIterator, fromExplicit]);
     }
 
     [Fact(Timeout = TestTimeouts.Long)]

@@ -46,7 +46,7 @@ internal sealed partial class LambdaCallParser
                 {
                     variable = symbol;
                 }
-                else if (thisSymbol is not null && IsImplicitThisMember(identifier, symbol))
+                else if (thisSymbol is not null && IsImplicitThisMember(identifier, symbol, thisSymbol.Type))
                 {
                     variable = thisSymbol;
                 }
@@ -82,10 +82,11 @@ internal sealed partial class LambdaCallParser
     }
 
     /// <summary>An unqualified use of an instance member of the enclosing type (<c>Value</c> for <c>this.Value</c>).</summary>
-    private static bool IsImplicitThisMember(IdentifierNameSyntax identifier, ISymbol? symbol)
+    private static bool IsImplicitThisMember(IdentifierNameSyntax identifier, ISymbol? symbol, ITypeSymbol thisType)
     {
         if (symbol is null || symbol.IsStatic || symbol is not (IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol) ||
-            symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction })
+            symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } || !IsMemberOf(symbol, thisType) ||
+            identifier.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax })
         {
             return false;
         }
@@ -97,6 +98,20 @@ internal sealed partial class LambdaCallParser
             NameColonSyntax or NameEqualsSyntax => false,
             _ => symbol.ContainingType is not null,
         };
+    }
+
+    /// <summary>Whether the member is declared by the type or one of its base types (a member of <c>this</c>).</summary>
+    private static bool IsMemberOf(ISymbol member, ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, member.ContainingType?.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether the identifier is assigned (<c>=</c>, compound assignments, <c>++</c>, <c>--</c>, <c>ref</c>/<c>out</c> arguments).</summary>
