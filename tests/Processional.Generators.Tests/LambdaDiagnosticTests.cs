@@ -168,6 +168,17 @@ public sealed class LambdaDiagnosticTests
         DiagnosticSeverity.Warning);
 
     [Fact(Timeout = TestTimeouts.Compile)]
+    public Task A_delegate_from_a_remote_parameter_cannot_be_wrapped() => ExpectAsync(
+        DiagnosticIds.RemoteParameterKind,
+        "'build' comes from a [Remote] parameter, whose lambda ships with Invoke and InvokeAsync semantics only",
+        """
+        public static class Calls
+        {
+            public static Task<Remote<List<int>>> KeepAsync(SlaveProcess slave, [Remote] Func<List<int>> build) => slave.WrapAsync([|build|]);
+        }
+        """);
+
+    [Fact(Timeout = TestTimeouts.Compile)]
     public Task A_lambda_in_a_generic_method_is_reported_at_the_lambda() => ExpectAsync(
         DiagnosticIds.GenericContext,
         "This lambda is written in generic method 'RunAsync', whose compiled lambdas and closures are generic too",

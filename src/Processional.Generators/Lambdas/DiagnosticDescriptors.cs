@@ -131,6 +131,14 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor RemoteParameterKind = new(
+        DiagnosticIds.RemoteParameterKind,
+        "A delegate from a [Remote] parameter can only be invoked",
+        "'{0}' comes from a [Remote] parameter, whose lambda ships with Invoke and InvokeAsync semantics only (it returns its value to the caller), so {1} cannot use it; write the lambda at this call, or pass the delegate to Invoke or InvokeAsync",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         CaptureNotSerializable,
         CaptureWithoutFormatter,
@@ -146,5 +154,6 @@ internal static class DiagnosticDescriptors
         UnsupportedMethodGroup,
         RemoteParameterNotSupported,
         PrimaryConstructorParameter,
-        InaccessibleType);
+        InaccessibleType,
+        RemoteParameterKind);
 }

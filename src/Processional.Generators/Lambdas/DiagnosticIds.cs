@@ -50,4 +50,7 @@ public static class DiagnosticIds
 
     /// <summary>A type the generated interceptor must name but cannot (private, file-local, anonymous).</summary>
     public const string InaccessibleType = "PROC314";
+
+    /// <summary>A delegate from a [Remote] parameter passed to <c>WrapAsync</c>, <c>CreateAsync</c> or <c>RunThreadAsync</c>, which run it only as <c>InvokeAsync</c> does.</summary>
+    public const string RemoteParameterKind = "PROC315";
 }

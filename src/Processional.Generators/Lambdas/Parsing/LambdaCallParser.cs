@@ -146,6 +146,12 @@ internal sealed partial class LambdaCallParser
         var lambda = argument.Expression as AnonymousFunctionExpressionSyntax;
         if (lambda is null)
         {
+            if (kind is LambdaKind.Wrap or LambdaKind.Create or LambdaKind.RunThread or LambdaKind.RunThreadAction && IsFromRemoteParameter(argument.Expression))
+            {
+                Report(DiagnosticDescriptors.RemoteParameterKind, argument.Expression.GetLocation(), argument.Expression.ToString(), method.Name);
+                return null;
+            }
+
             methodGroup = GetMethodGroup(argument.Expression, method.Name);
             if (methodGroup is null)
             {
