@@ -336,6 +336,18 @@ public sealed class GeneratedLambdaTests(SharedSlaveFixture fixture) : IClassFix
     }
 
     [Fact(Timeout = TestTimeouts.Long)]
+    public async Task Anonymous_methods_and_static_lambdas_run_in_the_slave()
+    {
+        var n = 41;
+
+        var fromAnonymousMethod = await Slave.InvokeAsync(delegate { return n + 1; });
+        var fromStaticLambda = await Slave.InvokeAsync(static () => Environment.ProcessId);
+
+        Assert.Equal(42, fromAnonymousMethod);
+        Assert.Equal(Slave.ProcessId, fromStaticLambda);
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task A_static_method_group_runs_in_the_slave()
     {
         Assert.Equal(Slave.ProcessId, await Slave.InvokeAsync(CurrentProcessId));

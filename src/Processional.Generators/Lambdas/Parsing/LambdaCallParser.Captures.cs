@@ -21,7 +21,7 @@ internal sealed partial class LambdaCallParser
     /// </summary>
     private List<CapturedVariable>? AnalyzeCaptures(AnonymousFunctionExpressionSyntax lambda)
     {
-        var flow = _model.AnalyzeDataFlow(lambda);
+        var flow = _model.AnalyzeDataFlow(lambda); // (no overload takes a cancellation token)
         if (flow is null || !flow.Succeeded)
         {
             return null;
@@ -238,11 +238,11 @@ internal sealed partial class LambdaCallParser
         _ => null,
     };
 
-    private static bool IsPrimaryConstructor(IMethodSymbol constructor) =>
-        constructor.DeclaringSyntaxReferences.Any(static r => r.GetSyntax() is TypeDeclarationSyntax);
+    private bool IsPrimaryConstructor(IMethodSymbol constructor) =>
+        constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax(_cancellationToken) is TypeDeclarationSyntax);
 
-    private static bool IsInside(SyntaxNode node, IMethodSymbol constructor) =>
-        constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax type &&
+    private bool IsInside(SyntaxNode node, IMethodSymbol constructor) =>
+        constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax(_cancellationToken) is TypeDeclarationSyntax type &&
             (type.ParameterList?.Span.Contains(node.Span) == true || type.BaseList?.Span.Contains(node.Span) == true));
 
     /// <summary>
