@@ -47,6 +47,14 @@ public sealed partial class SerializationGenerator
             .Select(static id => new RootModel(id)));
     }
 
+    /// <summary>The types a lambda shipped to another process sends by value (see <see cref="Lambdas.Parsing.LambdaCallParser.CollectSerializedTypes"/>).</summary>
+    private static EquatableArray<RootModel> GetLambdaRoots(GeneratorSyntaxContext context, CancellationToken cancellationToken) =>
+        EquatableArray.From(Lambdas.Parsing.LambdaCallParser.CollectSerializedTypes((InvocationExpressionSyntax)context.Node, context.SemanticModel, cancellationToken)
+            .Where(static t => t.TypeKind != TypeKind.Error && !TypeGraphWalker.ContainsTypeParameters(t))
+            .Select(static t => DocumentationCommentId.CreateReferenceId(t))
+            .Distinct(StringComparer.Ordinal)
+            .Select(static id => new RootModel(id)));
+
     /// <summary>Joins the collected roots of every kind of root into one list.</summary>
     private static IncrementalValueProvider<ImmutableArray<RootModel>> CombineRoots(
         IncrementalValueProvider<ImmutableArray<RootModel>> first,

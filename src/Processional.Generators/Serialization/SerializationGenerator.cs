@@ -6,8 +6,8 @@ namespace Processional.Generators.Serialization;
 
 /// <summary>
 /// Generates a formatter for every user type that a root needs serialized, and registers it from a module initializer.
-/// The roots are calls of <c>ProcessionalSerializer</c>'s generic methods and the signatures of [Remote] interfaces; later
-/// kinds of roots (lambda captures) add their own providers of <see cref="Models.RootModel"/>s to <see cref="Initialize"/>
+/// The roots are calls of <c>ProcessionalSerializer</c>'s generic methods, the signatures of [Remote] interfaces, and the
+/// captures and results of lambdas shipped to other processes; later kinds of roots add their own providers of <see cref="Models.RootModel"/>s to <see cref="Initialize"/>
 /// and share the walk, the de-duplication and the emitter.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -33,8 +33,16 @@ public sealed partial class SerializationGenerator : IIncrementalGenerator
             .SelectMany(static (roots, _) => roots)
             .WithTrackingName(TrackingNames.RemoteSignatureRoots);
 
+        // The captured variables and results that lambdas shipped to other processes send by value.
+        var lambdaCaptures = context.SyntaxProvider
+            .CreateSyntaxProvider(
+                static (node, cancellationToken) => Lambdas.Parsing.LambdaCallParser.IsCandidate(node, cancellationToken),
+                static (syntaxContext, cancellationToken) => GetLambdaRoots(syntaxContext, cancellationToken))
+            .SelectMany(static (roots, _) => roots)
+            .WithTrackingName(TrackingNames.LambdaRoots);
+
         // Later kinds of roots: pass their collected RootModels to CombineRoots as well.
-        var roots = CombineRoots(serializerCalls.Collect(), remoteSignatures.Collect());
+        var roots = CombineRoots(serializerCalls.Collect(), remoteSignatures.Collect(), lambdaCaptures.Collect());
 
         // One walk over the graph of every root's types per compilation; each formatter then goes to its own file,
         // compared by value, so that only the files of changed types are written again.

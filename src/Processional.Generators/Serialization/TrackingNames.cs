@@ -9,6 +9,9 @@ public static class TrackingNames
     /// <summary>The types each [Remote] interface sends by value.</summary>
     public const string RemoteSignatureRoots = nameof(RemoteSignatureRoots);
 
+    /// <summary>The types that lambdas shipped to other processes send by value: captures, <c>this</c>, results.</summary>
+    public const string LambdaRoots = nameof(LambdaRoots);
+
     /// <summary>The formatters that all roots together need: one walk over the type graph per compilation.</summary>
     public const string AllFormatters = nameof(AllFormatters);
 

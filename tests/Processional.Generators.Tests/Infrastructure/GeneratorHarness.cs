@@ -16,7 +16,9 @@ internal static class GeneratorHarness
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(CreateReferences);
 
-    public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest);
+    /// <summary>The latest language, with the generated interceptors' namespace allowed (as the runtime's build props do).</summary>
+    public static CSharpParseOptions ParseOptions { get; } = new CSharpParseOptions(LanguageVersion.Latest)
+        .WithFeatures([new KeyValuePair<string, string>("InterceptorsNamespaces", "Processional.Generated")]);
 
     /// <summary>Compiles <paramref name="sources"/> (files <c>Test0.cs</c>, <c>Test1.cs</c>...) into a library, nullable enabled.</summary>
     public static CSharpCompilation CreateCompilation(params string[] sources)
@@ -34,6 +36,10 @@ internal static class GeneratorHarness
                 deterministic: true));
     }
 
+    /// <summary>Compiles <paramref name="sources"/> into a console program (for top-level statements), nullable enabled.</summary>
+    public static CSharpCompilation CreateExecutable(params string[] sources) =>
+        CreateCompilation(sources).WithOptions(CreateCompilation().Options.WithOutputKind(OutputKind.ConsoleApplication));
+
     /// <summary>
     /// A driver that tracks its steps, for running once or again on an edited compilation: of the serialization generator
     /// unless <paramref name="generators"/> are given.
@@ -43,9 +49,9 @@ internal static class GeneratorHarness
         parseOptions: ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    /// <summary>A driver of every generator: serialization, [Remote] interfaces, exception registrations.</summary>
+    /// <summary>A driver of every generator: serialization, [Remote] interfaces, exception registrations, lambdas.</summary>
     public static GeneratorDriver CreateAllDriver() =>
-        CreateDriver(new SerializationGenerator(), new Remote.RemoteGenerator(), new Remote.RemoteExceptionGenerator());
+        CreateDriver(new SerializationGenerator(), new Remote.RemoteGenerator(), new Remote.RemoteExceptionGenerator(), new Lambdas.LambdaGenerator());
 
     /// <summary>Runs the serialization generator once; returns its result and the compilation with the generated files added.</summary>
     public static (GeneratorRunResult Result, Compilation Output) RunGenerator(Compilation compilation)

@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Processional.Generators.Helpers;
+using Processional.Generators.Lambdas.Parsing;
+using Processional.Generators.Serialization.Walk;
+using SerializationDescriptors = Processional.Generators.Serialization.DiagnosticDescriptors;
+
+namespace Processional.Generators.Lambdas;
+
+/// <summary>
+/// Reports what cannot ship in a lambda sent to another process (PROC3xx): it reads each call with the generator's own
+/// parser, and checks every captured variable and result sent by value with the serializer's walk, so that a capture
+/// that cannot be serialized is reported at its first use in the lambda with its member path: <c>order.Lines[].Stream</c>.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class LambdaAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (start.Compilation.GetTypeByMetadataName(LambdaSymbols.SlaveProcess) is null)
+            {
+                return;
+            }
+
+            // One walker per compilation learns each type once, whatever the number of lambdas that send it.
+            var walker = new SharedWalker(new TypeGraphWalker(start.Compilation));
+            start.RegisterSyntaxNodeAction(node => Analyze(node, walker), SyntaxKind.InvocationExpression);
+        });
+    }
+
+    private static void Analyze(SyntaxNodeAnalysisContext context, SharedWalker walker)
+    {
+        if (LambdaCallParser.IsCandidate(context.Node, context.CancellationToken))
+        {
+            LambdaCallParser.Parse((InvocationExpressionSyntax)context.Node, context.SemanticModel, new Sink(context, walker), context.CancellationToken);
+        }
+    }
+
+    /// <summary>The walker of one compilation; node actions run concurrently and the walker is not thread-safe.</summary>
+    private sealed class SharedWalker
+    {
+        private readonly TypeGraphWalker _walker;
+        private readonly object _gate = new();
+
+        public SharedWalker(TypeGraphWalker walker)
+        {
+            _walker = walker;
+        }
+
+        public EquatableArray<SerializationProblem> FindProblems(ITypeSymbol type, string path, CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                return _walker.FindProblems(type, path, cancellationToken);
+            }
+        }
+    }
+
+    private sealed class Sink : ILambdaProblemSink
+    {
+        private readonly SyntaxNodeAnalysisContext _context;
+        private readonly SharedWalker _walker;
+
+        public Sink(SyntaxNodeAnalysisContext context, SharedWalker walker)
+        {
+            _context = context;
+            _walker = walker;
+        }
+
+        public void Report(DiagnosticDescriptor descriptor, Location location, params object[] arguments) =>
+            _context.ReportDiagnostic(Diagnostic.Create(descriptor, location, arguments));
+
+        public void CheckSerializable(ITypeSymbol type, string path, Location location, SerializedRole role)
+        {
+            if (TypeGraphWalker.ContainsTypeParameters(type))
+            {
+                return;
+            }
+
+            foreach (var problem in _walker.FindProblems(type, path, _context.CancellationToken))
+            {
+                // The serializer's rule says what is wrong and how to fix it; the lambda's rule says where it comes from.
+                var rule = SerializationDescriptors.ForProblem(problem.Kind);
+                var message = string.Format(
+                    CultureInfo.InvariantCulture,
+                    rule.MessageFormat.ToString(CultureInfo.InvariantCulture),
+                    problem.Path,
+                    problem.TypeName,
+                    problem.Detail);
+                var noFormatter = problem.Kind == ProblemKind.NoBuiltInFormatter;
+                switch (role)
+                {
+                    case SerializedRole.Capture when problem.Kind == ProblemKind.Resource && problem.Path == path:
+                        Report(DiagnosticDescriptors.CaptureIsResource, location, path, problem.TypeName);
+                        break;
+                    case SerializedRole.Capture:
+                        Report(noFormatter ? DiagnosticDescriptors.CaptureWithoutFormatter : DiagnosticDescriptors.CaptureNotSerializable, location, message, rule.Id);
+                        break;
+                    case SerializedRole.This:
+                        Report(DiagnosticDescriptors.ThisNotSerializable, location, message, rule.Id, TypeNames.Display(type));
+                        break;
+                    default:
+                        Report(noFormatter ? DiagnosticDescriptors.ResultWithoutFormatter : DiagnosticDescriptors.ResultNotSerializable, location, message, rule.Id);
+                        break;
+                }
+            }
+        }
+    }
+}
