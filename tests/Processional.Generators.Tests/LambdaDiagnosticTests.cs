@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Processional.Generators.Lambdas;
 using Processional.Generators.Tests.Infrastructure;
 
@@ -324,6 +325,31 @@ public sealed class LambdaDiagnosticTests
         Assert.Empty(await GeneratorHarness.RunAnalyzerAsync(compilation, new LambdaAnalyzer()));
         var (result, _) = GeneratorHarness.RunAllGenerators(compilation);
         Assert.Empty(GeneratorHarness.ResultOf<LambdaGenerator>(result).GeneratedSources);
+    }
+
+    [Fact(Timeout = TestTimeouts.Compile)]
+    public async Task Tuples_that_differ_only_in_element_names_share_one_analysis()
+    {
+        // (bool, int), (bool Ok, int Count) and (bool, int Length) (a name inferred from the element) are one type to
+        // the serializer; the analyzer once failed with AD0001 when it met the second spelling.
+        var compilation = GeneratorHarness.CreateCompilation(Usings + """
+            public static class Calls
+            {
+                public static async Task<int> RunAsync(SlaveProcess slave, string text)
+                {
+                    var plain = await slave.InvokeAsync(() => (true, 1));
+                    var named = await slave.InvokeAsync(() => (Ok: true, Count: 2));
+                    var inferred = await slave.InvokeAsync(() => (text.Length > 0, text.Length));
+                    return plain.Item2 + named.Count + inferred.Length;
+                }
+            }
+            """);
+
+        var diagnostics = await compilation.WithAnalyzers([new LambdaAnalyzer()]).GetAllDiagnosticsAsync();
+        Assert.DoesNotContain(diagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
+        var (result, output) = GeneratorHarness.RunAllGenerators(compilation);
+        Assert.Equal(3, GeneratorHarness.ResultOf<LambdaGenerator>(result).GeneratedSources.Sum(s => s.SourceText.ToString().Split("InterceptsLocation(").Length - 1));
+        Assert.Empty(GeneratorHarness.WarningsAndErrors(output));
     }
 
     [Fact(Timeout = TestTimeouts.Compile)]

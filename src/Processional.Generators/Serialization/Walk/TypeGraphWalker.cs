@@ -250,12 +250,19 @@ internal sealed partial class TypeGraphWalker
             return known;
         }
 
-        type = Canonicalize(type);
+        // Spellings the comparer tells apart (tuple element names) share one canonical construction and its analysis.
+        var canonical = Canonicalize(type);
+        if (_analyses.TryGetValue(canonical, out known))
+        {
+            _analyses[type] = known;
+            return known;
+        }
 
         // Classify does not come back here, so the analysis is remembered only once complete.
-        var analysis = new TypeAnalysis(type);
+        var analysis = new TypeAnalysis(canonical);
         Classify(analysis);
-        _analyses.Add(type, analysis);
+        _analyses.Add(canonical, analysis);
+        _analyses[type] = analysis;
         return analysis;
     }
 
