@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Processional.Benchmarks.Rpc;
+using Processional.Benchmarks.Slaves;
 using Processional.Benchmarks.Transport;
 
 // dotnet run -c Release --project bench/Processional.Benchmarks -- --filter '*SlaveThread*'
@@ -12,6 +13,17 @@ if (args.Length == 3 && args[0] == "--peer")
 if (args.Length == 3 && args[0] == "--rpc-peer")
 {
     return await RpcBenchPeer.RunAsync(args[1], args[2]);
+}
+
+// The slave benchmarks' bare process, and the idle-memory comparison (not a BenchmarkDotNet measurement).
+if (args.Length == 2 && args[0] == "--hello")
+{
+    return HelloProcess.Run(args[1]);
+}
+
+if (args.Length == 1 && args[0] == "--slave-memory")
+{
+    return await SlaveMemory.RunAsync();
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 
 namespace Processional.Transport;
 
@@ -40,45 +42,58 @@ public sealed class ProgramIdentity : IEquatable<ProgramIdentity>
 
     /// <summary>
     /// The identity of the program whose entry point is <paramref name="entryAssembly"/>: that assembly and every
-    /// non-framework assembly it references, directly or not. References that cannot be loaded are left out.
+    /// non-framework assembly it references, directly or not. References that cannot be found are left out.
     /// </summary>
+    /// <remarks>
+    /// Assemblies are not loaded to learn their module version ids: one already loaded is asked, any other is found
+    /// where the runtime would load it from (the trusted platform assemblies of the app, or beside the entry assembly)
+    /// and its metadata is read from the file. Loading them all would cost every process — a slave especially — the
+    /// memory and start-up time of assemblies it may never use.
+    /// </remarks>
     /// <param name="entryAssembly">The program's entry assembly.</param>
     /// <returns>The identity.</returns>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "References trimmed away are not part of the program that runs, so they do not belong in its identity.")]
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An assembly without a file (single-file bundle) is asked through its loaded module or left out.")]
     public static ProgramIdentity FromEntryAssembly(Assembly entryAssembly)
     {
         ArgumentNullException.ThrowIfNull(entryAssembly);
-        var seen = new Dictionary<string, Assembly>(StringComparer.Ordinal);
-        var pending = new Stack<Assembly>();
-        seen[entryAssembly.GetName().Name ?? string.Empty] = entryAssembly;
-        pending.Push(entryAssembly);
-        while (pending.Count > 0 && seen.Count < MaxModules)
+        var loaded = new Dictionary<string, Assembly>(StringComparer.Ordinal);
+        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
         {
-            foreach (var reference in pending.Pop().GetReferencedAssemblies())
+            if (assembly.GetName().Name is { } loadedName)
             {
-                if (reference.Name is null || seen.ContainsKey(reference.Name) || IsFramework(reference))
-                {
-                    continue;
-                }
-
-                Assembly loaded;
-                try
-                {
-                    loaded = Assembly.Load(reference);
-                }
-#pragma warning disable CA1031 // An optional reference that is not deployed is simply not part of the identity.
-                catch (Exception)
-#pragma warning restore CA1031
-                {
-                    continue;
-                }
-
-                seen[reference.Name] = loaded;
-                pending.Push(loaded);
+                loaded.TryAdd(loadedName, assembly);
             }
         }
 
-        return new ProgramIdentity(seen.Values.Take(MaxModules).Select(a => new ModuleIdentity(a.GetName().Name ?? string.Empty, a.ManifestModule.ModuleVersionId)));
+        var paths = ApplicationPaths(entryAssembly);
+        var seen = new Dictionary<string, ModuleIdentity>(StringComparer.Ordinal);
+        var pending = new Stack<IEnumerable<AssemblyName>>();
+        var entryName = entryAssembly.GetName().Name ?? string.Empty;
+        seen[entryName] = new ModuleIdentity(entryName, entryAssembly.ManifestModule.ModuleVersionId);
+        pending.Push(entryAssembly.GetReferencedAssemblies());
+        while (pending.Count > 0 && seen.Count < MaxModules)
+        {
+            foreach (var reference in pending.Pop())
+            {
+                if (reference.Name is not { } name || seen.ContainsKey(name) || IsFramework(reference))
+                {
+                    continue;
+                }
+
+                if (loaded.TryGetValue(name, out var assembly))
+                {
+                    seen[name] = new ModuleIdentity(name, assembly.ManifestModule.ModuleVersionId);
+                    pending.Push(assembly.GetReferencedAssemblies());
+                }
+                else if (paths.TryGetValue(name, out var path) && ReadMetadata(path) is { } metadata)
+                {
+                    seen[name] = new ModuleIdentity(name, metadata.ModuleVersionId);
+                    pending.Push(metadata.References);
+                }
+            }
+        }
+
+        return new ProgramIdentity(seen.Values.Take(MaxModules));
     }
 
     /// <inheritdoc/>
@@ -112,6 +127,60 @@ public sealed class ProgramIdentity : IEquatable<ProgramIdentity>
 
         var hex = Convert.ToHexStringLower(token);
         return s_frameworkTokens.Contains(hex, StringComparer.Ordinal);
+    }
+
+    /// <summary>Where the runtime finds the app's assemblies, by simple name: its trusted platform assemblies, then the entry assembly's directory.</summary>
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "Without a location, only the trusted platform assemblies are used.")]
+    private static Dictionary<string, string> ApplicationPaths(Assembly entryAssembly)
+    {
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is string list)
+        {
+            foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            {
+                paths.TryAdd(Path.GetFileNameWithoutExtension(path), path);
+            }
+        }
+
+        if (Path.GetDirectoryName(entryAssembly.Location) is { Length: > 0 } directory && Directory.Exists(directory))
+        {
+            foreach (var path in Directory.EnumerateFiles(directory, "*.dll"))
+            {
+                paths.TryAdd(Path.GetFileNameWithoutExtension(path), path);
+            }
+        }
+
+        return paths;
+    }
+
+    /// <summary>The module version id and the assembly references of an assembly file, read without loading it.</summary>
+    private static (Guid ModuleVersionId, List<AssemblyName> References)? ReadMetadata(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var pe = new PEReader(stream);
+            if (!pe.HasMetadata)
+            {
+                return null;
+            }
+
+            var reader = pe.GetMetadataReader();
+            var mvid = reader.GetGuid(reader.GetModuleDefinition().Mvid);
+            var references = new List<AssemblyName>(reader.AssemblyReferences.Count);
+            foreach (var handle in reader.AssemblyReferences)
+            {
+                references.Add(reader.GetAssemblyReference(handle).GetAssemblyName());
+            }
+
+            return (mvid, references);
+        }
+#pragma warning disable CA1031 // A file that cannot be read as an assembly is not part of the identity, as a reference that cannot be loaded was not.
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
     }
 
     private static ProgramIdentity ComputeCurrent()

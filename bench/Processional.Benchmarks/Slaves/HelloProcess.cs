@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Processional.Benchmarks.Slaves;
+
+/// <summary>
+/// The bare process of the slave benchmarks: this program started with <c>--hello PATH</c> connects to the Unix socket
+/// at PATH, writes one byte, and waits until it is killed (or its peer closes the socket).
+/// </summary>
+internal static class HelloProcess
+{
+    public static int Run(string path)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(path));
+        socket.Send([1]);
+        return socket.Receive(new byte[1]);
+    }
+
+    public static Process Start(string path)
+    {
+        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { UseShellExecute = false };
+        startInfo.ArgumentList.Add(typeof(HelloProcess).Assembly.Location);
+        startInfo.ArgumentList.Add("--hello");
+        startInfo.ArgumentList.Add(path);
+        return Process.Start(startInfo)!;
+    }
+}
