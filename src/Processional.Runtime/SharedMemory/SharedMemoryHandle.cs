@@ -13,8 +13,8 @@ internal readonly record struct SharedMemoryHandle(int ProcessId, int FileDescri
     public const byte KindNull = 0;
     public const byte KindRegion = 1;
 
-    /// <summary>Writes a handle to <paramref name="length"/> bytes at <paramref name="offset"/> of <paramref name="region"/> and counts it in transit.</summary>
-    public static void Write<TBufferWriter>(ref ProcessionalWriter<TBufferWriter> writer, SharedRegion region, long offset, long length)
+    /// <summary>Writes a handle to <paramref name="length"/> bytes at <paramref name="offset"/> of <paramref name="region"/> and counts it in transit (unless the caller did).</summary>
+    public static void Write<TBufferWriter>(ref ProcessionalWriter<TBufferWriter> writer, SharedRegion region, long offset, long length, bool depart = true)
         where TBufferWriter : IBufferWriter<byte>
     {
         writer.WriteUnmanaged(KindRegion);
@@ -24,7 +24,10 @@ internal readonly record struct SharedMemoryHandle(int ProcessId, int FileDescri
         writer.WriteUnmanaged(region.DataSize);
         writer.WriteUnmanaged(offset);
         writer.WriteUnmanaged(length);
-        region.Depart();
+        if (depart)
+        {
+            region.Depart();
+        }
     }
 
     /// <summary>Reads a handle after its kind byte, checking that it is consistent.</summary>

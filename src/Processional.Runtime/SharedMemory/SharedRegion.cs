@@ -128,7 +128,7 @@ internal sealed unsafe class SharedRegion
     /// either way the handle is no longer in transit.
     /// </summary>
     /// <exception cref="IOException">The region cannot be opened (its owner exited or released it, or the handle is stale).</exception>
-    public static SharedRegion Open(in SharedMemoryHandle handle)
+    public static SharedRegion Open(in SharedMemoryHandle handle, bool arrive = true)
     {
         EnsureSupported();
         lock (s_lock)
@@ -136,7 +136,11 @@ internal sealed unsafe class SharedRegion
             if (s_regions.TryGetValue(handle.RegionId, out var mapped))
             {
                 mapped.AddReferenceLocked();
-                mapped.ArriveLocked();
+                if (arrive)
+                {
+                    mapped.Arrive();
+                }
+
                 return mapped;
             }
         }
@@ -199,13 +203,21 @@ internal sealed unsafe class SharedRegion
                     _ = LinuxNative.Munmap(mapping, (nuint)size);
                     _ = LinuxNative.Close(fd);
                     raced.AddReferenceLocked();
-                    raced.ArriveLocked();
+                    if (arrive)
+                    {
+                        raced.Arrive();
+                    }
+
                     return raced;
                 }
 
                 var region = new SharedRegion(handle.RegionId, fd, mapping, handle.RegionSize);
                 s_regions.Add(region.Id, region);
-                region.ArriveLocked();
+                if (arrive)
+                {
+                    region.Arrive();
+                }
+
                 return region;
             }
         }
@@ -232,6 +244,9 @@ internal sealed unsafe class SharedRegion
 
     /// <summary>Counts one handle written for a peer; its receiver's <see cref="Open"/> counts it back.</summary>
     public void Depart() => Interlocked.Increment(ref InTransit);
+
+    /// <summary>Counts a handle in transit if none is (a pooled region handed out again); false when one is.</summary>
+    public bool TryReserve() => Interlocked.CompareExchange(ref InTransit, 1, 0) == 0;
 
     /// <summary>Drops one reference; the last one unmaps the region, or lets it linger while handles are in transit.</summary>
     public void Release()
@@ -289,7 +304,8 @@ internal sealed unsafe class SharedRegion
         }
     }
 
-    private void ArriveLocked()
+    /// <summary>Counts one handle as arrived (opened by its receiver).</summary>
+    public void Arrive()
     {
         if (Interlocked.Decrement(ref InTransit) < 0)
         {
