@@ -251,6 +251,11 @@ internal sealed partial class TypeGraphWalker
         }
 
         type = Canonicalize(type);
+        if (_analyses.TryGetValue(type, out known))
+        {
+            // Another spelling of a type already learned (a tuple with other element names).
+            return known;
+        }
 
         // Classify does not come back here, so the analysis is remembered only once complete.
         var analysis = new TypeAnalysis(type);
