@@ -24,11 +24,15 @@ internal sealed class SharedArena : LargeArrayTransfer
     private static readonly Lock s_poolLock = new();
     private static readonly List<SharedRegion> s_pool = [];
     private static long s_pooledBytes;
+    private static long s_written;
 
     private SharedArena(long threshold) => Threshold = threshold;
 
     /// <inheritdoc/>
     public override long Threshold { get; }
+
+    /// <summary>How many arrays this process wrote through shared memory (for tests).</summary>
+    internal static long ArraysWritten => Interlocked.Read(ref s_written);
 
     /// <summary>Pooled regions (for tests).</summary>
     internal static int PooledCount
@@ -80,6 +84,7 @@ internal sealed class SharedArena : LargeArrayTransfer
 
         // Acquire counted the handle in transit already: the region cannot be handed out again before its reader is done.
         SharedMemoryHandle.Write(ref writer, region, 0, bytes.Length, depart: false);
+        Interlocked.Increment(ref s_written);
     }
 
     /// <inheritdoc/>
