@@ -8,7 +8,8 @@ namespace Processional;
 /// Carries large arrays of unmanaged values to a process on the same machine through shared memory instead of the
 /// socket: the writer copies the array into a region of a process-wide pool and writes a handle; the reader maps the
 /// region, copies the bytes into a new array and releases it. A pooled region is reused once its receiver has read it
-/// (its in-transit count is back to zero), so steady transfers touch no fresh pages on the writing side.
+/// (its in-transit count is back to zero), so steady transfers touch no fresh pages on the writing side; the reader keeps
+/// the regions it read mapped (up to 256 MiB, least recently used dropped first) for the same reason.
 /// </summary>
 internal sealed class SharedArena : LargeArrayTransfer
 {
@@ -25,6 +26,11 @@ internal sealed class SharedArena : LargeArrayTransfer
     private static readonly List<SharedRegion> s_pool = [];
     private static long s_pooledBytes;
     private static long s_written;
+
+    // Regions this process read arrays from, kept mapped (most recent last) so that the next array a writer sends in the
+    // same pooled region is read without mapping it and faulting its pages in again.
+    private static readonly List<SharedRegion> s_readCache = [];
+    private static long s_readCacheBytes;
 
     private SharedArena(long threshold) => Threshold = threshold;
 
@@ -109,7 +115,32 @@ internal sealed class SharedArena : LargeArrayTransfer
         finally
         {
             region.Arrive();
-            region.Release();
+            KeepMapped(region);
+        }
+    }
+
+    /// <summary>Keeps the reference to a region just read in the read cache (or drops it when the cache has the region already).</summary>
+    private static void KeepMapped(SharedRegion region)
+    {
+        lock (s_poolLock)
+        {
+            if (s_readCache.Remove(region))
+            {
+                // Already cached: that entry holds a reference; drop this one.
+                s_readCache.Add(region);
+                region.Release();
+                return;
+            }
+
+            s_readCache.Add(region);
+            s_readCacheBytes += region.DataSize;
+            while (s_readCacheBytes > PoolCapacity && s_readCache.Count > 1)
+            {
+                var old = s_readCache[0];
+                s_readCache.RemoveAt(0);
+                s_readCacheBytes -= old.DataSize;
+                old.Release();
+            }
         }
     }
 
