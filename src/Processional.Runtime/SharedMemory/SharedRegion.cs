@@ -258,7 +258,7 @@ internal sealed unsafe class SharedRegion
                 return;
             }
 
-            if (Volatile.Read(ref InTransit) > 0 && !Environment.HasShutdownStarted)
+            if (Volatile.Read(ref InTransit) > 0)
             {
                 _lingerSince = Environment.TickCount64;
                 s_lingering.Add(this);

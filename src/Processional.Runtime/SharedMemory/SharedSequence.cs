@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Processional;
 
@@ -19,13 +20,18 @@ public sealed unsafe class SharedSequence : IDisposable
 
     /// <summary>Creates a sequence over the first two cells of <paramref name="cells"/> (a view of them; dispose both).</summary>
     /// <param name="cells">At least two cells of shared memory, for example of a larger region both processes hold.</param>
-    /// <exception cref="ArgumentException"><paramref name="cells"/> has fewer than two elements.</exception>
+    /// <exception cref="ArgumentException"><paramref name="cells"/> has fewer than two elements, or is not 8-byte aligned.</exception>
     public SharedSequence(SharedArray<long> cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
         if (cells.Length < 2)
         {
             throw new ArgumentException($"A shared sequence needs two cells; the array has {cells.Length}.", nameof(cells));
+        }
+
+        if (((nint)Unsafe.AsPointer(ref cells[0]) & 7) != 0)
+        {
+            throw new ArgumentException("A shared sequence's cells must be 8-byte aligned (atomic operations need it).", nameof(cells));
         }
 
         Cells = cells.Slice(0, 2);

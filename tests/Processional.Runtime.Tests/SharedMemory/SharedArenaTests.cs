@@ -2,6 +2,9 @@ using Processional.Serialization;
 
 namespace Processional.Tests.SharedMemoryTests;
 
+/// <summary>A record holding a large array.</summary>
+public sealed record Samples(string Name, double[] Values);
+
 /// <summary>
 /// Large arrays of unmanaged values passed to and returned from a slave travel through the shared-memory arena: the
 /// receiver gets an ordinary array with the same contents, for sizes on both sides of the threshold.
@@ -41,6 +44,20 @@ public sealed class SharedArenaTests
 
             Assert.Equal(values.Select(v => v * 2), doubled);
         }
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task A_large_array_inside_a_record_goes_through_the_arena()
+    {
+        await using var slave = await SlaveProcess.StartAsync(new SlaveProcessOptions { Name = "arena-records", SharedArrayThreshold = 4096 });
+        var samples = new Samples("s", Enumerable.Range(0, 10_000).Select(i => i / 3.0).ToArray());
+        var before = SharedArena.ArraysWritten;
+
+        var back = await slave.InvokeAsync(() => samples with { Name = samples.Name + samples.Values.Length });
+
+        Assert.Equal("s10000", back.Name);
+        Assert.Equal(samples.Values, back.Values);
+        Assert.Equal(before + 1, SharedArena.ArraysWritten);
     }
 
     [Fact(Timeout = TestTimeouts.Long)]

@@ -13,6 +13,9 @@ public interface IPixelWorker
     SharedArray<int> Squares(int count);
 }
 
+/// <summary>A record with a shared array member: the member travels as a handle.</summary>
+public sealed record Frame(int Number, SharedArray<float> Pixels);
+
 /// <summary>The slave's implementation.</summary>
 public sealed class PixelWorker : IPixelWorker
 {
@@ -141,6 +144,24 @@ public sealed class SharedMemoryTests(SharedSlaveFixture fixture) : IClassFixtur
         Assert.Equal(7.0, sum);
         Assert.Equal(-1, values[0]);
         Assert.Equal(99 * 99, squares[99]);
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task A_shared_array_member_of_a_record_travels_as_a_handle()
+    {
+        using var pixels = SharedArray<float>.Allocate(64);
+        var frame = new Frame(3, pixels);
+
+        var returned = await Slave.InvokeAsync(() =>
+        {
+            frame.Pixels[frame.Number] = 1.25f;
+            return frame with { Number = 4 };
+        });
+
+        Assert.Equal(1.25f, pixels[3]);
+        Assert.Equal(4, returned.Number);
+        Assert.Equal(1.25f, returned.Pixels[3]);
+        returned.Pixels.Dispose();
     }
 
     [Fact(Timeout = TestTimeouts.Long)]
@@ -281,6 +302,10 @@ public sealed class SharedMemoryTests(SharedSlaveFixture fixture) : IClassFixtur
         Assert.Throws<ArgumentOutOfRangeException>(() => memory.GetSpan(8, 3));
         using var cell = SharedArray<long>.Allocate(1);
         Assert.Throws<ArgumentException>(() => new SharedSequence(cell));
+        using var region = SharedMemory.Allocate(64);
+        using var unaligned = region.Slice(4, 32);
+        using var cells = unaligned.AsArray<long>();
+        Assert.Throws<ArgumentException>(() => new SharedSequence(cells));
         Assert.Empty(data.Slice(10).ToArray());
     }
 
