@@ -22,6 +22,9 @@ internal sealed class SharedArena : LargeArrayTransfer
     private const long PoolCapacity = 256L * 1024 * 1024;
     private const long Granularity = 64 * 1024;
 
+    // Larger arrays get a region of their own, freed once their reader is done, instead of being pooled and cached.
+    private const long MaxPooledRegion = PoolCapacity / 2;
+
     private static readonly Lock s_poolLock = new();
     private static readonly List<SharedRegion> s_pool = [];
     private static long s_pooledBytes;
@@ -91,6 +94,11 @@ internal sealed class SharedArena : LargeArrayTransfer
         // Acquire counted the handle in transit already: the region cannot be handed out again before its reader is done.
         SharedMemoryHandle.Write(ref writer, region, 0, bytes.Length, depart: false);
         Interlocked.Increment(ref s_written);
+        if (region.DataSize > MaxPooledRegion)
+        {
+            // Not pooled: it lingers until the reader has copied it out, then closes.
+            region.Release();
+        }
     }
 
     /// <inheritdoc/>
@@ -122,6 +130,12 @@ internal sealed class SharedArena : LargeArrayTransfer
     /// <summary>Keeps the reference to a region just read in the read cache (or drops it when the cache has the region already).</summary>
     private static void KeepMapped(SharedRegion region)
     {
+        if (region.DataSize > MaxPooledRegion)
+        {
+            region.Release();
+            return;
+        }
+
         lock (s_poolLock)
         {
             if (s_readCache.Remove(region))
@@ -162,6 +176,11 @@ internal sealed class SharedArena : LargeArrayTransfer
             var size = (bytes + Granularity - 1) / Granularity * Granularity;
             var region = SharedRegion.Allocate(size);
             region.Depart();
+            if (size > MaxPooledRegion)
+            {
+                return region;
+            }
+
             s_pool.Add(region);
             s_pooledBytes += size;
             for (var i = 0; s_pooledBytes > PoolCapacity && i < s_pool.Count - 1;)

@@ -121,6 +121,25 @@ public sealed class SharedArenaTests
         Assert.Equal(100_000, BitConverter.ToInt32(bytes1, 4));
     }
 
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task An_array_larger_than_half_the_pool_gets_a_region_freed_after_the_read()
+    {
+        await Task.Yield();
+        var options = SharedArena.SerializerOptions(1024);
+        var huge = new long[(130 << 20) / sizeof(long)];
+        huge[^1] = 42;
+
+        var bytes = ProcessionalSerializer.Serialize(huge, options);
+        var id = BitConverter.ToUInt64(bytes, 17);
+        var mappedWhileInTransit = SharedRegion.IsMapped(id);
+        var back = ProcessionalSerializer.Deserialize<long[]>(bytes, options)!;
+
+        Assert.True(mappedWhileInTransit);
+        Assert.Equal(42, back[^1]);
+        Assert.Equal(huge.Length, back.Length);
+        Assert.False(SharedRegion.IsMapped(id));
+    }
+
     [Fact(Timeout = TestTimeouts.Short)]
     public async Task An_arena_array_on_a_connection_without_shared_memory_is_rejected()
     {
