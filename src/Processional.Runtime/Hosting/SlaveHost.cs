@@ -88,7 +88,7 @@ internal static class SlaveHost
                 $"The master runs another program: its modules are {connection.RemoteIdentity.Program}; this process's are {ProgramIdentity.Current}.");
         }
 
-        return RpcOverMultiplexer.Start(connection, new RpcConnectionOptions { Name = "connection to the master" }, configure: rpc =>
+        return RpcOverMultiplexer.Start(connection, new RpcConnectionOptions { Name = "connection to the master", Serializer = SharedArena.SerializerOptions(SharedArena.ThresholdFromEnvironment()) }, configure: rpc =>
         {
             rpc.DefaultExecutor = work => main.TryPost(work);
             SlaveDispatcher.Expose(rpc, main);

@@ -102,6 +102,7 @@ public sealed partial class SlaveProcess : IAsyncDisposable, IDisposable
 
         listener.ApplyTo(info);
         info.Environment[SlaveHost.SlaveVariable] = options.Name ?? "slave";
+        info.Environment[SharedArena.ThresholdVariable] = SharedArena.Format(options.SharedArrayThreshold);
         var hook = typeof(SlaveHost).Assembly.Location;
         info.Environment[SlaveHost.StartupHooksVariable] = info.Environment.TryGetValue(SlaveHost.StartupHooksVariable, out var hooks) && !string.IsNullOrEmpty(hooks)
             ? $"{hook}{Path.PathSeparator}{hooks}"

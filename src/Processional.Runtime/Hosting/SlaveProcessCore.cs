@@ -45,7 +45,11 @@ internal sealed class SlaveProcessCore
 
     public void Connect(Connection connection)
     {
-        var options = new RpcConnectionOptions { Name = $"connection to slave '{Name}'" };
+        var options = new RpcConnectionOptions
+        {
+            Name = $"connection to slave '{Name}'",
+            Serializer = SharedArena.SerializerOptions(_options.SharedArrayThreshold),
+        };
         _rpc = RpcOverMultiplexer.Start(connection, options, TranslateCloseReasonAsync);
     }
 

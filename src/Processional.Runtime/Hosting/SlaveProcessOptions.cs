@@ -40,4 +40,11 @@ public sealed class SlaveProcessOptions
 
     /// <summary>How many of the last lines the slave wrote to standard error are kept for a crash report. Default: 20.</summary>
     public int StandardErrorTail { get; init; } = 20;
+
+    /// <summary>
+    /// Arrays of unmanaged values of at least this many bytes, passed to or returned from the slave, travel through shared
+    /// memory instead of the socket (one copy on each side; the receiver still gets an ordinary array). Default: 64 KiB;
+    /// <see langword="null"/> sends every array through the socket. See <c>docs/shared-memory.md</c>.
+    /// </summary>
+    public int? SharedArrayThreshold { get; init; } = SharedArena.DefaultThreshold;
 }

@@ -320,6 +320,11 @@ public ref struct ProcessionalReader
             return null;
         }
 
+        if (length == LargeArrayTransfer.Marker)
+        {
+            return ReadLargeArray<T>(offset);
+        }
+
         CheckLength(length, Unsafe.SizeOf<T>(), offset);
         if (length == 0)
         {
@@ -328,6 +333,28 @@ public ref struct ProcessionalReader
 
         var array = GC.AllocateUninitializedArray<T>(length);
         ReadRawElements(array.AsSpan());
+        return array;
+    }
+
+    /// <summary>Reads an array carried out of band (see <see cref="LargeArrayTransfer"/>), after its marker.</summary>
+    private T[] ReadLargeArray<T>(long offset)
+        where T : unmanaged
+    {
+        if (_options.LargeArrays is not { } large)
+        {
+            ThrowHelper.ThrowInvalid("An array carried in shared memory arrived on a connection that does not use shared memory", offset);
+            return [];
+        }
+
+        var length = ReadUnmanaged<int>();
+        if (length <= 0 || length > _options.MaxCollectionLength)
+        {
+            ThrowHelper.ThrowInvalid($"An array carried in shared memory has an invalid length {length}", offset);
+            return [];
+        }
+
+        var array = GC.AllocateUninitializedArray<T>(length);
+        large.Read(ref this, MemoryMarshal.AsBytes(array.AsSpan()));
         return array;
     }
 

@@ -31,4 +31,10 @@ public sealed record ProcessionalSerializerOptions
     /// read, so this bounds the memory one untrusted stream can take. Default: 1 GiB.
     /// </summary>
     public long MaxStreamBytes { get; init; } = 1L << 30;
+
+    /// <summary>
+    /// Carries large unmanaged arrays out of band (in shared memory), for connections to a process on the same machine;
+    /// <see langword="null"/> (the default) writes every array inline.
+    /// </summary>
+    internal LargeArrayTransfer? LargeArrays { get; init; }
 }

@@ -243,6 +243,12 @@ public ref struct ProcessionalWriter<TBufferWriter>
         {
             WriteNullCollectionHeader();
         }
+        else if (_options.LargeArrays is { } large && (long)values.Length * Unsafe.SizeOf<T>() >= large.Threshold && values.Length > 0)
+        {
+            WriteCollectionHeader(LargeArrayTransfer.Marker);
+            WriteCollectionHeader(values.Length);
+            large.Write(ref this, MemoryMarshal.AsBytes(values.AsSpan()));
+        }
         else
         {
             WriteUnmanagedSpan<T>(values);

@@ -18,6 +18,13 @@ internal static class SymbolFacts
         "System.String", "System.Decimal", "System.DateTime", "System.DateTimeOffset", "System.TimeSpan", "System.DateOnly",
         "System.TimeOnly", "System.Guid", "System.Half", "System.Int128", "System.UInt128", "System.Numerics.BigInteger",
         "System.Uri", "System.Version", "Processional.Serialization.RemoteExceptionInfo",
+        "Processional.SharedArray`1", "Processional.SharedMemory", "Processional.SharedSequence",
+    };
+
+    // Disposable, but data that travels: the runtime writes their handle and the receiver maps the same memory.
+    private static readonly HashSet<string> s_sharedMemory = new()
+    {
+        "Processional.SharedArray`1", "Processional.SharedMemory", "Processional.SharedSequence",
     };
 
     private static readonly Dictionary<string, FrameworkKind> s_generics = new()
@@ -155,6 +162,11 @@ internal static class SymbolFacts
     /// </summary>
     public static bool IsResource(INamedTypeSymbol type, Compilation compilation)
     {
+        if (IsFramework(type, compilation) && s_sharedMemory.Contains(MetadataName(type)))
+        {
+            return false;
+        }
+
         var probe = type;
         while (probe is not null && !IsFramework(probe, compilation))
         {

@@ -61,6 +61,7 @@ internal static class BuiltInFormatters
         [typeof(Tuple<,,,,,>)] = typeof(TupleFormatter<,,,,,>),
         [typeof(Tuple<,,,,,,>)] = typeof(TupleFormatter<,,,,,,>),
         [typeof(Tuple<,,,,,,,>)] = typeof(TupleFormatter<,,,,,,,>),
+        [typeof(SharedArray<>)] = typeof(SharedArrayFormatter<>),
     };
 
     public static ProcessionalFormatter<T>? Create<T>()
@@ -136,6 +137,16 @@ internal static class BuiltInFormatters
         if (type == typeof(RemoteExceptionInfo))
         {
             return RemoteExceptionInfoFormatter.Instance;
+        }
+
+        if (type == typeof(SharedMemory))
+        {
+            return SharedMemoryFormatter.Instance;
+        }
+
+        if (type == typeof(SharedSequence))
+        {
+            return SharedSequenceFormatter.Instance;
         }
 
         if (type.IsSZArray)
