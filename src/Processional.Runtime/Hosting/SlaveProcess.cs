@@ -31,10 +31,10 @@ namespace Processional;
 /// </remarks>
 public sealed partial class SlaveProcess : IAsyncDisposable, IDisposable
 {
-    private readonly SlaveProcessCore _core;
+    private readonly ISlaveCore _core;
     private int _disposed;
 
-    private SlaveProcess(SlaveProcessCore core) => _core = core;
+    private SlaveProcess(ISlaveCore core) => _core = core;
 
     /// <summary>The slave's name.</summary>
     public string Name => _core.Name;
