@@ -118,6 +118,15 @@ public sealed partial class SlaveProcess
                 throw new TimeoutException($"Server '{name}' did not accept a connection on {parsed} within {processOptions.StartTimeout}.");
             }
 
+            if (connection.RemoteIdentity.ProcessId != process.Id)
+            {
+                // Another server already listens there: ours cannot, and exits.
+                await connection.DisposeAsync().ConfigureAwait(false);
+                await Task.WhenAny(exited, Task.Delay(processOptions.StartTimeout, cancellationToken)).ConfigureAwait(false);
+                var tail = await output.TailAsync(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+                throw new SlaveCrashedException(name, process.HasExited ? process.ExitCode : null, tail, $"could not serve on {parsed}: process {connection.RemoteIdentity.ProcessId} answers there", null);
+            }
+
             var core = new ServerClientCore(name, process.Id, process, options.Persistent);
             return await StartClientAsync(core, connection, cancellationToken).ConfigureAwait(false);
         }
