@@ -219,6 +219,18 @@ public sealed class ServerTests
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_unix_socket_file_is_owner_only_and_removed_when_the_server_stops()
+    {
+        var server = await ProcessionalServer.ListenAsync(ServerTestKit.UnixEndpoint());
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(server.Endpoint.Address));
+
+        await server.StopAsync();
+        Assert.False(File.Exists(server.Endpoint.Address));
+    }
+
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task ConnectAsync_retries_until_the_server_is_up()
     {
         var endpoint = ServerTestKit.UnixEndpoint();
