@@ -78,6 +78,62 @@ public sealed partial class ToolTests
     }
 
     [Fact(Timeout = TestTimeouts.Long)]
+    public async Task Serve_serves_over_TLS_with_a_certificate_file_and_requires_client_certificates_when_asked()
+    {
+        using var serverCertificate = ServerTestKit.CreateCertificate("processional-tool-server");
+        using var clientCertificate = ServerTestKit.CreateCertificate("processional-tool-client");
+        var pfx = Path.GetTempFileName();
+        var passwordFile = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(pfx, serverCertificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx password"));
+        await File.WriteAllTextAsync(passwordFile, "pfx password\n");
+        var secretFile = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(secretFile, ServerTestKit.Secret);
+        var port = FreePort();
+        using var tool = StartTool("serve", "--endpoint", $"tcp://127.0.0.1:{port}", "--assembly", typeof(ToolTests).Assembly.Location,
+            "--tls-cert", pfx, "--tls-cert-password-file", passwordFile, "--require-client-cert");
+        try
+        {
+            // TLS with a secret: a client that pins the server's certificate calls it.
+            var tlsPort = FreePort();
+            using (var tlsTool = StartTool("serve", "--endpoint", $"tcp://127.0.0.1:{tlsPort}", "--assembly", typeof(ToolTests).Assembly.Location,
+                "--tls-cert", pfx, "--tls-cert-password-file", passwordFile, "--secret-file", secretFile))
+            {
+                await using var client = await SlaveProcess.ConnectAsync($"tcp://127.0.0.1:{tlsPort}", new ConnectionOptions
+                {
+                    Secret = ServerTestKit.Secret,
+                    ConnectTimeout = TimeSpan.FromSeconds(20),
+                    ClientTls = new System.Net.Security.SslClientAuthenticationOptions
+                    {
+                        RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == serverCertificate.Thumbprint,
+                    },
+                });
+                Assert.Equal(7, await client.Get<ISharedCounter>("counter").AddAsync(7));
+            }
+
+            // The system does not trust a test's self-signed client certificate: the server refuses it, and says so.
+            var tls = new System.Net.Security.SslClientAuthenticationOptions
+            {
+                ClientCertificates = [clientCertificate],
+                RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == serverCertificate.Thumbprint,
+            };
+            await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                await using var client = await SlaveProcess.ConnectAsync($"tcp://127.0.0.1:{port}", new ConnectionOptions { ClientTls = tls, ConnectTimeout = TimeSpan.FromSeconds(20) });
+                await client.Get<ISharedCounter>("counter").AddAsync(1);
+            });
+
+            await WaitForAsync(() => tool.Errors.Contains("Refused a connection", StringComparison.Ordinal));
+            Assert.False(tool.Process.HasExited);
+        }
+        finally
+        {
+            File.Delete(pfx);
+            File.Delete(passwordFile);
+            File.Delete(secretFile);
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task Serve_exits_when_its_last_client_leaves_unless_persistent()
     {
         var endpoint = ServerTestKit.UnixEndpoint();
@@ -120,6 +176,17 @@ public sealed partial class ToolTests
         var root = baseDirectory.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
         var path = Path.Combine(root, "src", "Processional.Tool", "bin", baseDirectory.Parent.Name, baseDirectory.Name, "Processional.Tool.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"The tool is not built at {path}.");
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        // Polls the tool's standard error, which another thread collects.
+        var deadline = DateTime.UtcNow + TestTimeouts.Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The tool did not log what was expected in time.");
+            await Task.Delay(20);
+        }
     }
 
     private static int FreePort()
