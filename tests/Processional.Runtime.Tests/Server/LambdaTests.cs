@@ -44,6 +44,18 @@ public sealed class LambdaTests
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
+    public async Task Lambdas_from_a_client_running_another_program_are_refused_even_when_allowed()
+    {
+        await using var server = await ProcessionalServer.ListenAsync(ServerTestKit.UnixEndpoint(), new ProcessionalServerOptions { AllowLambdas = true });
+        var stranger = new ConnectionOptions { Identity = new ProgramIdentity([new ModuleIdentity("OtherApp", Guid.NewGuid())]) };
+        await using var client = await SlaveProcess.ConnectAsync(server.Endpoint, stranger);
+
+        var ex = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => client.InvokeAsync(() => 1));
+
+        Assert.Contains("same program", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task A_client_that_is_not_a_server_client_cannot_stop_a_server()
     {
         await using var slave = await SlaveProcess.StartAsync();
