@@ -174,7 +174,7 @@ public sealed partial class ToolTests
         // bin/<Configuration>/net10.0 of this test project, mirrored in the tool's project folder.
         var baseDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var root = baseDirectory.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var path = Path.Combine(root, "src", "Processional.Tool", "bin", baseDirectory.Parent.Name, baseDirectory.Name, "Processional.Tool.dll");
+        var path = Path.Combine(root, "src", "Processional.Tool", "bin", baseDirectory.Parent.Name, baseDirectory.Name, "processional.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"The tool is not built at {path}.");
     }
 
