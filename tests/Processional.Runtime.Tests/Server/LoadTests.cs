@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Processional.Rpc;
 
 namespace Processional.Tests.Server;
@@ -16,7 +15,6 @@ public sealed class LoadTests
         await using var server = await ProcessionalServer.ListenAsync(ServerTestKit.UnixEndpoint());
         server.Expose<ISharedCounter>("counter", counter, DispatchPolicy.Concurrent);
         var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => SlaveProcess.ConnectAsync(server.Endpoint)));
-        var watch = Stopwatch.StartNew();
         try
         {
             var wrong = await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
@@ -54,7 +52,6 @@ public sealed class LoadTests
         }
 
         await ServerTests.WaitUntilAsync(() => server.ClientCount == 0);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(50), $"took {watch.Elapsed}");
 
         // Nothing is left behind per client or per call: memory comes back once they are gone.
         var after = Memory();
