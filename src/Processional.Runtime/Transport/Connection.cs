@@ -117,6 +117,7 @@ public sealed class Connection : IAsyncDisposable
     internal static IDuplexPipe CreateTransport(Socket socket, ConnectionOptions options) =>
         options.DedicatedThreads ? new SocketTransport(socket, options.ReceiveSpin) : new AsyncSocketTransport(socket);
 
+    /// <summary>The caller's TLS options with the endpoint's host as the name to check, unless they name one (a copy: the caller's object is left alone).</summary>
     private static System.Net.Security.SslClientAuthenticationOptions WithTargetHost(System.Net.Security.SslClientAuthenticationOptions tls, Endpoint endpoint)
     {
         if (!string.IsNullOrEmpty(tls.TargetHost))
@@ -124,10 +125,11 @@ public sealed class Connection : IAsyncDisposable
             return tls;
         }
 
-        return new System.Net.Security.SslClientAuthenticationOptions
+        var copy = new System.Net.Security.SslClientAuthenticationOptions
         {
             TargetHost = endpoint.Address,
             AllowRenegotiation = tls.AllowRenegotiation,
+            AllowTlsResume = tls.AllowTlsResume,
             ApplicationProtocols = tls.ApplicationProtocols,
             CertificateChainPolicy = tls.CertificateChainPolicy,
             CertificateRevocationCheckMode = tls.CertificateRevocationCheckMode,
@@ -138,6 +140,18 @@ public sealed class Connection : IAsyncDisposable
             LocalCertificateSelectionCallback = tls.LocalCertificateSelectionCallback,
             RemoteCertificateValidationCallback = tls.RemoteCertificateValidationCallback,
         };
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
+        {
+            copy.AllowRsaPssPadding = tls.AllowRsaPssPadding;
+            copy.AllowRsaPkcs1Padding = tls.AllowRsaPkcs1Padding;
+        }
+
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+        {
+            copy.CipherSuitesPolicy = tls.CipherSuitesPolicy;
+        }
+
+        return copy;
     }
 
     internal static void CheckSupported(Endpoint endpoint, ConnectionOptions options)

@@ -285,6 +285,11 @@ public sealed class ConnectionListener : IAsyncDisposable
             {
                 await ((IAsyncDisposable)transport).DisposeAsync().ConfigureAwait(false);
             }
+            else
+            {
+                // No transport owns the socket yet (TLS closes it itself when it fails).
+                socket.Dispose();
+            }
 
             if (!token.IsCancellationRequested)
             {
