@@ -74,10 +74,38 @@ public sealed class ServerProcessTests
         await Assert.ThrowsAsync<ProtocolException>(() => SlaveProcess.ConnectAsync($"tcp://127.0.0.1:{port}", new ConnectionOptions { Secret = new byte[32] }));
     }
 
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task A_server_whose_only_client_is_killed_exits()
+    {
+        var endpoint = ServerTestKit.UnixEndpoint().ToString();
+        await using var starter = await SlaveProcess.StartAsync(new SlaveProcessOptions { Name = "starter", Output = SlaveOutput.Discard });
+        var serverPid = await starter.InvokeAsync(async () =>
+        {
+            StarterState.Client = await SlaveProcess.StartServerAsync(endpoint);
+            return StarterState.Client.ProcessId;
+        });
+        using var server = Process.GetProcessById(serverPid);
+
+        // kill -9 of the starter alone (not its process tree): its connection to the server drops.
+        Assert.Equal(0, Kill(starter.ProcessId, 9));
+
+        await server.WaitForExitAsync();
+        await starter.Exited;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+
     private static int FreePort()
     {
         using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         probe.Start();
         return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
+}
+
+/// <summary>Keeps, in a slave process, the client of the server it started.</summary>
+internal static class StarterState
+{
+    public static SlaveProcess? Client { get; set; }
 }
