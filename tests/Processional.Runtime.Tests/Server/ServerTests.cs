@@ -106,6 +106,26 @@ public sealed class ServerTests
     }
 
     [Fact(Timeout = TestTimeouts.Long)]
+    public async Task A_client_silent_in_the_handshake_is_dropped_after_the_timeout_and_holds_up_nobody()
+    {
+        var logger = new ListLogger();
+        await using var server = await ProcessionalServer.ListenAsync(ServerTestKit.UnixEndpoint(), new ProcessionalServerOptions
+        {
+            Logger = logger,
+            Connection = new ConnectionOptions { HandshakeTimeout = TimeSpan.FromSeconds(1) },
+        });
+        server.Expose<ISharedCounter>("counter", new SharedCounter());
+        using var silent = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await silent.ConnectAsync(server.Endpoint.ToUnixEndPoint());
+
+        await using var other = await SlaveProcess.ConnectAsync(server.Endpoint);
+        Assert.Equal(1, await other.Get<ISharedCounter>("counter").AddAsync(1));
+
+        await logger.WaitForAsync("Refused a connection");
+        Assert.Equal(1, server.ClientCount);
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task A_client_stalled_mid_frame_holds_up_nobody()
     {
         await using var server = await ProcessionalServer.ListenAsync(ServerTestKit.UnixEndpoint());
