@@ -26,5 +26,10 @@ if (args.Length == 1 && args[0] == "--slave-memory")
     return await SlaveMemory.RunAsync();
 }
 
+if (args.Length == 5 && args[0] == "--server-peer")
+{
+    return await Processional.Benchmarks.Server.ServerBenchPeer.RunAsync(args[1], args[2], args[3], args[4]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

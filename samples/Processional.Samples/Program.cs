@@ -7,6 +7,7 @@ var examples = new (string Name, string Title, Func<Task> Run)[]
     ("thread", "1. A thread with a result", ThreadExample.RunAsync),
     ("slave-thread", "2. A slave thread that owns a heavy resource", SlaveThreadExample.RunAsync),
     ("slave-process", "3. A slave process that owns a heavy resource", SlaveProcessExample.RunAsync),
+    ("server", "4. A server process shared by several processes", ServerExample.RunAsync),
 };
 
 var selected = args.Length == 0 ? examples : examples.Where(e => args.Contains(e.Name, StringComparer.OrdinalIgnoreCase)).ToArray();

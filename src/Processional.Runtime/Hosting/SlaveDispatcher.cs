@@ -28,6 +28,13 @@ internal static class SlaveDispatcher
         rpc.ExposeInternal(SlaveControl.ThreadsName, new ThreadsObject(main), DispatchPolicy.Concurrent, executor: null);
     }
 
+    /// <summary>The same objects for a client of a server: lambdas run on the server's lambda thread; a client cannot stop the process this way.</summary>
+    public static void ExposeForServer(RpcConnection rpc, SlaveThread main)
+    {
+        rpc.ExposeInternal(SlaveControl.MainName, new MainObject(), DispatchPolicy.Ordered, work => main.TryPost(work));
+        rpc.ExposeInternal(SlaveControl.ThreadsName, new ThreadsObject(main) { IsServer = true }, DispatchPolicy.Concurrent, executor: null);
+    }
+
     /// <summary>Reads a lambda and its captures off the request, rebuilds it, and runs it (its generated code completes the request).</summary>
     private static void RunLambda(ref RpcRequest request)
     {
@@ -62,6 +69,8 @@ internal static class SlaveDispatcher
     private sealed class ThreadsObject(SlaveThread main) : IThreads
     {
         public SlaveThread Main { get; } = main;
+
+        public bool IsServer { get; init; }
     }
 
     private sealed class MainDispatcher : RemoteDispatcher
@@ -101,6 +110,8 @@ internal static class SlaveDispatcher
                     LambdaModules.AddKnown(assemblies);
                     request.Complete(Environment.ProcessId);
                     return true;
+                case SlaveControl.Stop when ((ThreadsObject)target).IsServer:
+                    return false;
                 case SlaveControl.Stop:
                     if (request.Reader.ReadUnmanaged<bool>())
                     {

@@ -28,13 +28,18 @@ namespace Processional;
 /// dies — even by <c>kill -9</c> — exits by itself, with its own slaves. A slave that crashes fails the calls pending to
 /// it with a <see cref="SlaveCrashedException"/> carrying its exit code and the last lines of its standard error.
 /// </para>
+/// <para>
+/// A client of a server is a <see cref="SlaveProcess"/> too (<see cref="ConnectAsync(string, ConnectionOptions?, CancellationToken)"/>,
+/// <see cref="StartServerAsync(string, ServerProcessOptions?, CancellationToken)"/>): the same calls reach the server, and
+/// disposing it disconnects (docs/servers.md).
+/// </para>
 /// </remarks>
 public sealed partial class SlaveProcess : IAsyncDisposable, IDisposable
 {
-    private readonly SlaveProcessCore _core;
+    private readonly ISlaveCore _core;
     private int _disposed;
 
-    private SlaveProcess(SlaveProcessCore core) => _core = core;
+    private SlaveProcess(ISlaveCore core) => _core = core;
 
     /// <summary>The slave's name.</summary>
     public string Name => _core.Name;

@@ -10,7 +10,7 @@ namespace Processional;
 /// events reference only this object, never the <see cref="SlaveProcess"/> facade, so that a facade nobody references
 /// can be collected and its finalizer can kill the slave.
 /// </summary>
-internal sealed class SlaveProcessCore
+internal sealed class SlaveProcessCore : ISlaveCore
 {
     private readonly Process _process;
     private readonly OutputForwarder _output;

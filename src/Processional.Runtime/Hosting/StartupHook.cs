@@ -16,5 +16,9 @@ internal static class StartupHook
         {
             SlaveHost.Run();
         }
+        else if (ServerHost.IsServer)
+        {
+            ServerHost.Run();
+        }
     }
 }

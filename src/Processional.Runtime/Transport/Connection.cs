@@ -62,7 +62,9 @@ public sealed class Connection : IAsyncDisposable
         CheckSupported(endpoint, options);
 
         var socket = await ConnectSocketAsync(endpoint, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        var transport = CreateTransport(socket, options);
+        var transport = endpoint.Kind == EndpointKind.Tcp && options.ClientTls is { } tls
+            ? await TlsTransport.AuthenticateAsClientAsync(socket, WithTargetHost(tls, endpoint), options.HandshakeTimeout, endpoint.ToString(), cancellationToken).ConfigureAwait(false)
+            : CreateTransport(socket, options);
         try
         {
             var handshake = await Handshake.RunAsync(transport, ConnectionRole.Client, options, endpoint.ToString(), cancellationToken).ConfigureAwait(false);
@@ -115,6 +117,43 @@ public sealed class Connection : IAsyncDisposable
     internal static IDuplexPipe CreateTransport(Socket socket, ConnectionOptions options) =>
         options.DedicatedThreads ? new SocketTransport(socket, options.ReceiveSpin) : new AsyncSocketTransport(socket);
 
+    /// <summary>The caller's TLS options with the endpoint's host as the name to check, unless they name one (a copy: the caller's object is left alone).</summary>
+    private static System.Net.Security.SslClientAuthenticationOptions WithTargetHost(System.Net.Security.SslClientAuthenticationOptions tls, Endpoint endpoint)
+    {
+        if (!string.IsNullOrEmpty(tls.TargetHost))
+        {
+            return tls;
+        }
+
+        var copy = new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = endpoint.Address,
+            AllowRenegotiation = tls.AllowRenegotiation,
+            AllowTlsResume = tls.AllowTlsResume,
+            ApplicationProtocols = tls.ApplicationProtocols,
+            CertificateChainPolicy = tls.CertificateChainPolicy,
+            CertificateRevocationCheckMode = tls.CertificateRevocationCheckMode,
+            ClientCertificateContext = tls.ClientCertificateContext,
+            ClientCertificates = tls.ClientCertificates,
+            EnabledSslProtocols = tls.EnabledSslProtocols,
+            EncryptionPolicy = tls.EncryptionPolicy,
+            LocalCertificateSelectionCallback = tls.LocalCertificateSelectionCallback,
+            RemoteCertificateValidationCallback = tls.RemoteCertificateValidationCallback,
+        };
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
+        {
+            copy.AllowRsaPssPadding = tls.AllowRsaPssPadding;
+            copy.AllowRsaPkcs1Padding = tls.AllowRsaPkcs1Padding;
+        }
+
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+        {
+            copy.CipherSuitesPolicy = tls.CipherSuitesPolicy;
+        }
+
+        return copy;
+    }
+
     internal static void CheckSupported(Endpoint endpoint, ConnectionOptions options)
     {
         if (endpoint.Kind == EndpointKind.Pipe)
@@ -122,9 +161,10 @@ public sealed class Connection : IAsyncDisposable
             throw new PlatformNotSupportedException($"{endpoint}: named pipe endpoints are not supported yet; use unix: or tcp://.");
         }
 
-        if (endpoint.Kind == EndpointKind.Tcp && !options.HasSecret)
+        // A client certificate that the server requires authenticates the client as a secret would.
+        if (endpoint.Kind == EndpointKind.Tcp && !options.HasSecret && options.ServerTls is not { ClientCertificateRequired: true } && options.ClientTls is not { ClientCertificates.Count: > 0 })
         {
-            throw new ArgumentException($"{endpoint}: a TCP connection requires a shared secret (ConnectionOptions.Secret).", nameof(options));
+            throw new ArgumentException($"{endpoint}: a TCP connection requires a shared secret (ConnectionOptions.Secret), or TLS with client certificates.", nameof(options));
         }
     }
 

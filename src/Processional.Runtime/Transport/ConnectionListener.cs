@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -256,11 +257,14 @@ public sealed class ConnectionListener : IAsyncDisposable
 
     private async Task HandshakeAsync(Socket socket, CancellationToken token)
     {
-        var transport = Connection.CreateTransport(socket, _options);
+        IDuplexPipe? transport = null;
         string? remote = null;
         try
         {
             remote = socket.RemoteEndPoint?.ToString();
+            transport = LocalEndpoint.Kind == EndpointKind.Tcp && _options.ServerTls is { } tls
+                ? await TlsTransport.AuthenticateAsServerAsync(socket, tls, _options.HandshakeTimeout, "the client " + remote, token).ConfigureAwait(false)
+                : Connection.CreateTransport(socket, _options);
             var handshake = await Handshake.RunAsync(transport, ConnectionRole.Server, _options, "the client" + (string.IsNullOrEmpty(remote) ? string.Empty : " " + remote), token).ConfigureAwait(false);
             var connection = new Connection(transport, ConnectionRole.Server, LocalEndpoint, handshake, (IAsyncDisposable)transport);
             try
@@ -277,7 +281,16 @@ public sealed class ConnectionListener : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            await ((IAsyncDisposable)transport).DisposeAsync().ConfigureAwait(false);
+            if (transport is not null)
+            {
+                await ((IAsyncDisposable)transport).DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                // No transport owns the socket yet (TLS closes it itself when it fails).
+                socket.Dispose();
+            }
+
             if (!token.IsCancellationRequested)
             {
                 ReportFailure(ex, remote);

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 
 namespace Processional.Transport;
@@ -82,6 +83,21 @@ public sealed class ConnectionOptions
             ? throw new ArgumentOutOfRangeException(nameof(ReceiveSpin), value, "The spin must be from 0 to 1 ms.")
             : value;
     }
+
+    /// <summary>
+    /// TLS for a listener on a TCP endpoint: the server certificate and, optionally, the client certificates required
+    /// (<see cref="SslServerAuthenticationOptions.ClientCertificateRequired"/> and a validation callback). TLS is
+    /// negotiated first, within <see cref="HandshakeTimeout"/>; the Processional handshake then runs inside it.
+    /// <see langword="null"/> (the default): no TLS. Ignored for Unix sockets.
+    /// </summary>
+    public SslServerAuthenticationOptions? ServerTls { get; init; }
+
+    /// <summary>
+    /// TLS for connecting to a TCP endpoint: the server's expected name (<see cref="SslClientAuthenticationOptions.TargetHost"/>,
+    /// default the endpoint's host), how its certificate is validated, and this side's client certificates.
+    /// <see langword="null"/> (the default): no TLS. Ignored for Unix sockets.
+    /// </summary>
+    public SslClientAuthenticationOptions? ClientTls { get; init; }
 
     /// <summary>The identity this side announces; <see langword="null"/> for <see cref="ProgramIdentity.Current"/>.</summary>
     public ProgramIdentity? Identity { get; init; }
