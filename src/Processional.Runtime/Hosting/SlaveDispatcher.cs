@@ -50,10 +50,7 @@ internal static class SlaveDispatcher
 
         // The lambda (and the async work it starts) reads the call's token through RemoteCall; the value flows into
         // its continuations and is cleared here for whatever this thread runs next.
-        // A call the master sent without a token of its own is still canceled when the master stops the slave with
-        // CancelCallsOnStop (cancelable ones are canceled one by one).
-        var callToken = request.CancellationToken;
-        RemoteCall.Enter(callToken.CanBeCanceled ? callToken : SlaveHost.StopToken);
+        RemoteCall.Enter(request.CancellationToken);
         try
         {
             lambda.Run(lambdaDelegate, ref request);
@@ -115,8 +112,7 @@ internal static class SlaveDispatcher
                 case SlaveControl.Stop:
                     if (request.Reader.ReadUnmanaged<bool>())
                     {
-                        SlaveHost.CancelCalls();
-                        request.Connection.CancelAllIncoming();
+                        request.Connection.CancelEveryIncoming();
                     }
 
                     SlaveHost.Stop(((ThreadsObject)target).Main);

@@ -24,10 +24,6 @@ internal static class SlaveHost
     public const int ExitIdentityMismatch = 72;
 
     private static volatile bool s_stopping;
-    private static readonly CancellationTokenSource s_stopCalls = new();
-
-    /// <summary>Canceled when the master stops the slave and asks for the calls in flight to be canceled.</summary>
-    public static CancellationToken StopToken => s_stopCalls.Token;
 
     /// <summary>In a slave process: the connection to its master.</summary>
     public static RpcConnection? Master { get; private set; }
@@ -74,9 +70,6 @@ internal static class SlaveHost
         s_stopping = true;
         main.RequestStopInternal();
     }
-
-    /// <summary>Cancels <see cref="StopToken"/>: the master stops the slave with <see cref="SlaveProcessOptions.CancelCallsOnStop"/>.</summary>
-    public static void CancelCalls() => s_stopCalls.Cancel();
 
     private static async Task<RpcConnection> ConnectAsync(SlaveThread main)
     {

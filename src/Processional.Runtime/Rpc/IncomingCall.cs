@@ -66,8 +66,11 @@ internal sealed class IncomingCall : IOrderedWork
         return call;
     }
 
-    /// <summary>The token handed to the method; canceled when the caller cancels the call or the connection is lost.</summary>
-    public CancellationToken CancellationToken => (Flags & RpcRequestFlags.Cancelable) != 0 ? _cancellation!.Token : default;
+    /// <summary>
+    /// The token handed to the method; canceled when the caller cancels the call or the connection is lost. A call sent
+    /// without a token of its own shares the connection's, canceled only when the connection closes.
+    /// </summary>
+    public CancellationToken CancellationToken => (Flags & RpcRequestFlags.Cancelable) != 0 ? _cancellation!.Token : _connection!.UncancelableCallsToken;
 
     /// <summary>
     /// The peer canceled the call (or the connection is gone): cancel it before it starts, or signal the running method.

@@ -247,6 +247,30 @@ public sealed partial class RpcConnection
         SendQuietly(buffer);
     }
 
+    /// <summary>The token of incoming calls sent without one of their own (see <see cref="IncomingCall.CancellationToken"/>).</summary>
+    internal CancellationToken UncancelableCallsToken => _uncancelableCalls.Token;
+
+    /// <summary>Cancels every incoming call, those sent without a token included (a slave stopped with CancelCallsOnStop).</summary>
+    internal void CancelEveryIncoming()
+    {
+        CancelAllIncoming();
+        CancelQuietly(_uncancelableCalls);
+    }
+
+    /// <summary>Cancels a source; what its callbacks throw is theirs (each already ran), not the caller's.</summary>
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+#pragma warning disable CA1031 // Callbacks registered by user code on a call's token must not break closing the connection.
+        catch (AggregateException)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
     internal void CancelAllIncoming()
     {
         StreamSlot[] streams;

@@ -17,6 +17,10 @@ public sealed partial class RpcConnection : IAsyncDisposable
     private readonly RpcConnectionOptions _options;
     private readonly MessageHandler _handler;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // The token of incoming calls whose caller passed none: canceled when the connection closes (or when all calls are
+    // canceled at once), so that work for a peer that is gone still learns of it.
+    private readonly CancellationTokenSource _uncancelableCalls = new();
     private Exception? _closeReason;
     private int _disposed;
 
@@ -127,6 +131,7 @@ public sealed partial class RpcConnection : IAsyncDisposable
 
         FailAllPending(ClosedException(reason));
         CancelAllIncoming();
+        CancelQuietly(_uncancelableCalls);
         CancelAllProducers();
         ReleaseAllExports();
         _completion.TrySetResult();

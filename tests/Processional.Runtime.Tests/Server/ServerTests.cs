@@ -167,6 +167,23 @@ public sealed class ServerTests
     }
 
     [Fact(Timeout = TestTimeouts.Long)]
+    public async Task A_call_sent_without_a_token_is_canceled_too_when_its_client_disconnects()
+    {
+        var counter = new SharedCounter();
+        await using var server = await ProcessionalServer.ListenAsync(ServerTestKit.UnixEndpoint());
+        server.Expose<ISharedCounter>("counter", counter, DispatchPolicy.Concurrent);
+        var leaving = await SlaveProcess.ConnectAsync(server.Endpoint);
+
+        // No token from the caller: the method gets the connection's, which is canceled when the connection closes.
+        var pending = leaving.Get<ISharedCounter>("counter").WaitForeverAsync(CancellationToken.None);
+        await counter.Waiting.Task;
+        await leaving.DisposeAsync();
+
+        await counter.Canceled.Task;
+        await Assert.ThrowsAnyAsync<Exception>(() => pending);
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task A_hundred_clients_at_once()
     {
         var counter = new SharedCounter();

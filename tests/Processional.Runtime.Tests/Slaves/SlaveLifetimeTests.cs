@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
 using Processional.Serialization;
 
 namespace Processional.Tests.Slaves;
@@ -282,17 +281,13 @@ public sealed class SlaveLifetimeTests
     [Fact(Timeout = TestTimeouts.Long)]
     public async Task Output_is_forwarded_line_by_line_with_the_slave_name()
     {
-        var lines = new List<string>();
-        var logger = new ListLogger(lines);
-        await using (var slave = await SlaveProcess.StartAsync(new SlaveProcessOptions { Name = "talker", Output = SlaveOutput.Logger, Logger = logger }))
-        {
-            await slave.InvokeAsync(() => { Console.WriteLine("hello from the slave"); Console.Out.Flush(); });
-        }
+        var logger = new ListLogger();
+        await using var slave = await SlaveProcess.StartAsync(new SlaveProcessOptions { Name = "talker", Output = SlaveOutput.Logger, Logger = logger });
 
-        lock (lines)
-        {
-            Assert.Contains(lines, l => l.Contains("talker", StringComparison.Ordinal) && l.Contains("hello from the slave", StringComparison.Ordinal));
-        }
+        await slave.InvokeAsync(() => { Console.WriteLine("hello from the slave"); Console.Out.Flush(); });
+
+        await logger.WaitForAsync("hello from the slave");
+        Assert.Contains(logger.Lines, l => l.StartsWith("Information: [talker]", StringComparison.Ordinal) && l.Contains("hello from the slave", StringComparison.Ordinal));
     }
 
     private static async Task<int[]> StartChainAsync(int depth)
@@ -360,19 +355,3 @@ public sealed class SlaveLifetimeTests
     }
 }
 
-/// <summary>A logger that keeps the formatted lines.</summary>
-internal sealed class ListLogger(List<string> lines) : ILogger
-{
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        lock (lines)
-        {
-            lines.Add(formatter(state, exception));
-        }
-    }
-}

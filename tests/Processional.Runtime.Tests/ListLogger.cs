@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Processional.Tests.Server;
+namespace Processional.Tests;
 
 /// <summary>Keeps what a server logs, and signals each new line.</summary>
 internal sealed class ListLogger : ILogger
