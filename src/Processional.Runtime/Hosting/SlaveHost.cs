@@ -35,6 +35,10 @@ internal static class SlaveHost
     public static void Run()
     {
         var name = Environment.GetEnvironmentVariable(SlaveVariable)!;
+
+        // The handshake needs this process's program identity (module version ids read from the assembly files): learn
+        // it on another core while this thread sets up the connection.
+        ThreadPool.UnsafeQueueUserWorkItem(static _ => _ = ProgramIdentity.Current, null);
         ForgetSlaveEnvironment();
         var main = SlaveThread.CreateForCurrentThread($"{name} main");
         RpcConnection rpc;
