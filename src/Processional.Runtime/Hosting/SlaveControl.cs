@@ -1,3 +1,4 @@
+using Processional.Hosting;
 using Processional.Rpc;
 
 namespace Processional;
@@ -19,6 +20,24 @@ internal static class SlaveControl
 
     public static readonly ulong MainId = RpcObjectIds.ForName(MainName);
     public static readonly ulong ThreadsId = RpcObjectIds.ForName(ThreadsName);
+
+    /// <summary>
+    /// The hello call (answered with the peer's process id): where this program's assemblies are, which the peer loads on
+    /// demand for the lambdas it will be sent.
+    /// </summary>
+    public static RpcCall BeginHello(RpcConnection peer, CancellationToken cancellationToken)
+    {
+        var assemblies = LambdaModules.LoadedApplicationAssemblies().ToList();
+        var call = peer.BeginCall(ThreadsId, Hello, cancellationToken);
+        call.Writer.WriteUnmanaged(assemblies.Count);
+        foreach (var (mvid, path) in assemblies)
+        {
+            call.Writer.WriteUnmanaged(mvid);
+            call.Writer.WriteString(path);
+        }
+
+        return call;
+    }
 
     /// <summary>Copies the value of the kept object <paramref name="id"/> from the slave.</summary>
     public static Task<T> FetchAsync<T>(RpcConnection owner, ulong id, CancellationToken cancellationToken)

@@ -56,14 +56,7 @@ internal sealed class SlaveProcessCore : ISlaveCore
     /// <summary>Tells the slave where the program's assemblies are (it loads them on demand) and waits for its answer.</summary>
     public async Task HelloAsync(CancellationToken cancellationToken)
     {
-        var assemblies = LambdaModules.LoadedApplicationAssemblies().ToList();
-        var call = Rpc.BeginCall(SlaveControl.ThreadsId, SlaveControl.Hello, cancellationToken);
-        call.Writer.WriteUnmanaged(assemblies.Count);
-        foreach (var (mvid, path) in assemblies)
-        {
-            call.Writer.WriteUnmanaged(mvid);
-            call.Writer.WriteString(path);
-        }
+        var call = SlaveControl.BeginHello(Rpc, cancellationToken);
 
         var pid = await call.SendAsync<int>().ConfigureAwait(false);
         if (pid != ProcessId)

@@ -47,14 +47,7 @@ internal sealed class ServerClientCore : ISlaveCore
     /// </summary>
     public async Task HelloAsync(CancellationToken cancellationToken)
     {
-        var assemblies = LambdaModules.LoadedApplicationAssemblies().ToList();
-        var call = Rpc.BeginCall(SlaveControl.ThreadsId, SlaveControl.Hello, cancellationToken);
-        call.Writer.WriteUnmanaged(assemblies.Count);
-        foreach (var (mvid, path) in assemblies)
-        {
-            call.Writer.WriteUnmanaged(mvid);
-            call.Writer.WriteString(path);
-        }
+        var call = SlaveControl.BeginHello(Rpc, cancellationToken);
 
         try
         {
