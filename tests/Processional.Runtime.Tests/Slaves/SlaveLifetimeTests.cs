@@ -217,6 +217,55 @@ public sealed class SlaveLifetimeTests
     }
 
     [Fact(Timeout = TestTimeouts.Long)]
+    public async Task Dispose_under_load_finishes_or_refuses_every_call_and_loses_none()
+    {
+        var slave = await SlaveProcess.StartAsync(Quiet);
+        var calls = new List<Task<int>>();
+        for (var i = 0; i < 2000; i++)
+        {
+            var n = i;
+            calls.Add(slave.InvokeAsync(() => n));
+        }
+
+        var disposing = slave.DisposeAsync().AsTask();
+        var late = await Record.ExceptionAsync(() => slave.InvokeAsync(() => -1));
+        await disposing.WaitAsync(TestTimeouts.Patience);
+
+        Assert.IsType<ObjectDisposedException>(late);
+        var completed = 0;
+        for (var i = 0; i < calls.Count; i++)
+        {
+            // Each call sent before the stop either ran (with its own value) or failed as stopped — none hangs.
+            var outcome = await Record.ExceptionAsync(async () => Assert.Equal(i, await calls[i].WaitAsync(TestTimeouts.Patience)));
+            if (outcome is null)
+            {
+                completed++;
+            }
+            else
+            {
+                Assert.IsType<ObjectDisposedException>(outcome);
+            }
+        }
+
+        Assert.Equal(calls.Count, completed);   // a graceful stop lets everything sent before it finish
+        Assert.Equal(0, slave.ExitCode);
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task Kill_under_load_fails_every_pending_call_promptly()
+    {
+        var slave = await SlaveProcess.StartAsync(Quiet);
+        var calls = Enumerable.Range(0, 2000).Select(i => slave.InvokeAsync(() => { Thread.Sleep(1); return i; })).ToList();
+
+        slave.Kill();
+
+        var outcomes = await Task.WhenAll(calls.Select(c => Record.ExceptionAsync(() => c.WaitAsync(TestTimeouts.Patience))));
+        Assert.All(outcomes, o => Assert.True(o is null or SlaveCrashedException, $"unexpected {o}"));
+        Assert.Contains(outcomes, o => o is SlaveCrashedException);
+        await slave.DisposeAsync();
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task A_canceled_call_cancels_the_remote_work()
     {
         await using var slave = await SlaveProcess.StartAsync(Quiet);
