@@ -40,7 +40,10 @@ public sealed class Connection : IAsyncDisposable
     /// <summary>The peer's process id and program identity, as it announced them in the handshake.</summary>
     public PeerIdentity RemoteIdentity { get; }
 
-    /// <summary>Whether both ends proved that they know the shared secret.</summary>
+    /// <summary>
+    /// Whether the peer is authenticated: both ends proved that they know the shared secret, or (a parent–child
+    /// connection on Linux) the kernel vouched for the peer's process.
+    /// </summary>
     public bool IsAuthenticated { get; }
 
     /// <summary>
@@ -62,12 +65,32 @@ public sealed class Connection : IAsyncDisposable
         CheckSupported(endpoint, options);
 
         var socket = await ConnectSocketAsync(endpoint, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        var transport = endpoint.Kind == EndpointKind.Tcp && options.ClientTls is { } tls
-            ? await TlsTransport.AuthenticateAsClientAsync(socket, WithTargetHost(tls, endpoint), options.HandshakeTimeout, endpoint.ToString(), cancellationToken).ConfigureAwait(false)
+        int? kernelProcessId = null;
+        if (options.PeerCheck is { } check && OperatingSystem.IsLinux() && endpoint.Kind == EndpointKind.Unix)
+        {
+            try
+            {
+                kernelProcessId = PeerCredentials.Verify(socket, check, endpoint.ToString());
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        var transport = endpoint.Kind == EndpointKind.Tcp && options.HasClientTls
+            ? await AuthenticateTlsAsync(socket, endpoint, options, cancellationToken).ConfigureAwait(false)
             : CreateTransport(socket, options);
         try
         {
             var handshake = await Handshake.RunAsync(transport, ConnectionRole.Client, options, endpoint.ToString(), cancellationToken).ConfigureAwait(false);
+            if (kernelProcessId is { } pid)
+            {
+                PeerCredentials.CheckAnnounced(pid, handshake.Remote.ProcessId, endpoint.ToString());
+                handshake = handshake with { Authenticated = true };
+            }
+
             return new Connection(transport, ConnectionRole.Client, endpoint, handshake, (IAsyncDisposable)transport);
         }
         catch
@@ -118,6 +141,12 @@ public sealed class Connection : IAsyncDisposable
         options.DedicatedThreads ? new SocketTransport(socket, options.ReceiveSpin) : new AsyncSocketTransport(socket);
 
     /// <summary>The caller's TLS options with the endpoint's host as the name to check, unless they name one (a copy: the caller's object is left alone).</summary>
+    // TLS (System.Net.Security, and with it OpenSSL) is reached through methods of its own, so that a process that never
+    // uses it — a slave — does not load it when this class is compiled.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<IDuplexPipe> AuthenticateTlsAsync(Socket socket, Endpoint endpoint, ConnectionOptions options, CancellationToken cancellationToken) =>
+        await TlsTransport.AuthenticateAsClientAsync(socket, WithTargetHost(options.ClientTls!, endpoint), options.HandshakeTimeout, endpoint.ToString(), cancellationToken).ConfigureAwait(false);
+
     private static System.Net.Security.SslClientAuthenticationOptions WithTargetHost(System.Net.Security.SslClientAuthenticationOptions tls, Endpoint endpoint)
     {
         if (!string.IsNullOrEmpty(tls.TargetHost))
@@ -162,11 +191,15 @@ public sealed class Connection : IAsyncDisposable
         }
 
         // A client certificate that the server requires authenticates the client as a secret would.
-        if (endpoint.Kind == EndpointKind.Tcp && !options.HasSecret && options.ServerTls is not { ClientCertificateRequired: true } && options.ClientTls is not { ClientCertificates.Count: > 0 })
+        if (endpoint.Kind == EndpointKind.Tcp && !options.HasSecret && !HasClientCertificates(options))
         {
             throw new ArgumentException($"{endpoint}: a TCP connection requires a shared secret (ConnectionOptions.Secret), or TLS with client certificates.", nameof(options));
         }
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool HasClientCertificates(ConnectionOptions options) =>
+        options.ServerTls is { ClientCertificateRequired: true } || options.ClientTls is { ClientCertificates.Count: > 0 };
 
     internal static async Task<IPAddress[]> ResolveAsync(Endpoint endpoint, CancellationToken cancellationToken)
     {

@@ -262,10 +262,22 @@ public sealed class ConnectionListener : IAsyncDisposable
         try
         {
             remote = socket.RemoteEndPoint?.ToString();
-            transport = LocalEndpoint.Kind == EndpointKind.Tcp && _options.ServerTls is { } tls
-                ? await TlsTransport.AuthenticateAsServerAsync(socket, tls, _options.HandshakeTimeout, "the client " + remote, token).ConfigureAwait(false)
+            int? kernelProcessId = null;
+            if (_options.PeerCheck is { } check && OperatingSystem.IsLinux())
+            {
+                kernelProcessId = PeerCredentials.Verify(socket, check, "the client");
+            }
+
+            transport = LocalEndpoint.Kind == EndpointKind.Tcp && _options.HasServerTls
+                ? await AuthenticateTlsAsync(socket, remote, token).ConfigureAwait(false)
                 : Connection.CreateTransport(socket, _options);
             var handshake = await Handshake.RunAsync(transport, ConnectionRole.Server, _options, "the client" + (string.IsNullOrEmpty(remote) ? string.Empty : " " + remote), token).ConfigureAwait(false);
+            if (kernelProcessId is { } pid)
+            {
+                PeerCredentials.CheckAnnounced(pid, handshake.Remote.ProcessId, "the client");
+                handshake = handshake with { Authenticated = true };
+            }
+
             var connection = new Connection(transport, ConnectionRole.Server, LocalEndpoint, handshake, (IAsyncDisposable)transport);
             try
             {
@@ -302,6 +314,11 @@ public sealed class ConnectionListener : IAsyncDisposable
             _handshakeSlots.Release();
         }
     }
+
+    // Reached only for TLS, so that compiling the accept path does not load System.Net.Security (and OpenSSL).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private async Task<IDuplexPipe> AuthenticateTlsAsync(Socket socket, string? remote, CancellationToken token) =>
+        await TlsTransport.AuthenticateAsServerAsync(socket, _options.ServerTls!, _options.HandshakeTimeout, "the client " + remote, token).ConfigureAwait(false);
 
     private void ReportFailure(Exception exception, string? remote)
     {

@@ -105,6 +105,18 @@ public sealed class ConnectionOptions
     /// <summary>The protocol version this side announces; only tests change it.</summary>
     internal ushort ProtocolVersion { get; init; } = Handshake.CurrentVersion;
 
+    /// <summary>
+    /// A check of the peer's kernel credentials (Unix sockets, Linux) before the handshake, for the parent–child
+    /// connection; when set, the peer's announced process id must also be the kernel's.
+    /// </summary>
+    internal PeerCredentials.Check? PeerCheck { get; init; }
+
+    /// <summary>Whether <see cref="ServerTls"/> is set.</summary>
+    internal bool HasServerTls => ServerTls is not null;
+
+    /// <summary>Whether <see cref="ClientTls"/> is set.</summary>
+    internal bool HasClientTls => ClientTls is not null;
+
     /// <summary>Whether a secret is set.</summary>
     internal bool HasSecret => !_secret.IsEmpty;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -190,7 +191,8 @@ internal static class Handshake
         var output = transport.Output;
 
         state.Begin("sending this side's hello", 0);
-        var nonce = RandomNumberGenerator.GetBytes(NonceLength);
+        // The nonce only salts the proofs of a secret: without one it is zeros (and the process needs no cryptography).
+        var nonce = options.HasSecret ? NewNonce() : new byte[NonceLength];
         var localHello = new byte[HelloLength];
         WriteHello(localHello, options.ProtocolVersion, role, options.HasSecret, nonce);
         await WriteAsync(output, localHello, cancellationToken).ConfigureAwait(false);
@@ -218,20 +220,7 @@ internal static class Handshake
 
         if (options.HasSecret)
         {
-            var clientHello = role == ConnectionRole.Client ? localHello : remoteHello;
-            var serverHello = role == ConnectionRole.Client ? remoteHello : localHello;
-            var secret = options.Secret.Span;
-            state.Begin("sending this side's proof of the secret", 0);
-            await WriteAsync(output, ComputeProof(secret, role, clientHello, serverHello), cancellationToken).ConfigureAwait(false);
-
-            state.Begin("waiting for the peer's proof of the secret", ProofLength);
-            var remoteProof = await state.ReadAsync(ProofLength, cancellationToken).ConfigureAwait(false);
-            var remoteRole = role == ConnectionRole.Client ? ConnectionRole.Server : ConnectionRole.Client;
-            var expected = ComputeProof(options.Secret.Span, remoteRole, clientHello, serverHello);
-            if (!CryptographicOperations.FixedTimeEquals(expected, remoteProof))
-            {
-                throw new ProtocolException($"Authentication with {peer} failed: its proof does not match this side's shared secret (the two ends have different secrets).");
-            }
+            await ExchangeProofsAsync(output, role, options, state, localHello, remoteHello, cancellationToken).ConfigureAwait(false);
         }
 
         state.Begin("sending this side's identity", 0);
@@ -248,6 +237,29 @@ internal static class Handshake
         state.Begin("waiting for the peer's identity", (int)length);
         var body = await state.ReadAsync((int)length, cancellationToken).ConfigureAwait(false);
         return new HandshakeResult(DecodeIdentity(body, peer), options.HasSecret);
+    }
+
+    // The cryptography lives in methods of its own, so that a process whose connections have no secret (a slave on Linux:
+    // its parent connection is vouched for by the kernel) never loads OpenSSL.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static byte[] NewNonce() => RandomNumberGenerator.GetBytes(NonceLength);
+
+    private static async Task ExchangeProofsAsync(PipeWriter output, ConnectionRole role, ConnectionOptions options, State state, byte[] localHello, byte[] remoteHello, CancellationToken cancellationToken)
+    {
+        var peer = state.Peer;
+        var clientHello = role == ConnectionRole.Client ? localHello : remoteHello;
+        var serverHello = role == ConnectionRole.Client ? remoteHello : localHello;
+        state.Begin("sending this side's proof of the secret", 0);
+        await WriteAsync(output, ComputeProof(options.Secret.Span, role, clientHello, serverHello), cancellationToken).ConfigureAwait(false);
+
+        state.Begin("waiting for the peer's proof of the secret", ProofLength);
+        var remoteProof = await state.ReadAsync(ProofLength, cancellationToken).ConfigureAwait(false);
+        var remoteRole = role == ConnectionRole.Client ? ConnectionRole.Server : ConnectionRole.Client;
+        var expected = ComputeProof(options.Secret.Span, remoteRole, clientHello, serverHello);
+        if (!CryptographicOperations.FixedTimeEquals(expected, remoteProof))
+        {
+            throw new ProtocolException($"Authentication with {peer} failed: its proof does not match this side's shared secret (the two ends have different secrets).");
+        }
     }
 
     private static void CheckMagic(byte[] magic, string peer)

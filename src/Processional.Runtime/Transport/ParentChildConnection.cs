@@ -6,9 +6,12 @@ namespace Processional.Transport;
 /// <see cref="ParentChildListener"/>; the child calls <see cref="ConnectToParentAsync"/>.
 /// </summary>
 /// <remarks>
-/// The parent listens on a Unix socket with a random name in a fresh directory only its user can enter (0700), and
-/// hands the child that endpoint and a random one-time secret. It accepts exactly one connection that proves the
-/// secret, then removes the socket file and the directory. Nothing is inherited through file descriptors: .NET creates
+/// The parent listens on a Unix socket with a random name in a fresh directory only its user can enter (0700) and hands
+/// the child that endpoint. On Linux each side asks the kernel who is at the other end of the socket (SO_PEERCRED): the
+/// parent accepts only a process of its user that descends from it, the child only its parent (or an ancestor), and the
+/// process id each announces in the handshake must be the kernel's. Elsewhere the parent also hands the child a random
+/// one-time secret that the handshake proves. The parent accepts exactly one such connection, then removes the socket
+/// file and the directory. Nothing is inherited through file descriptors: .NET creates
 /// sockets close-on-exec, and a descriptor made inheritable would leak into every process the parent starts.
 /// </remarks>
 public static class ParentChildConnection
@@ -16,7 +19,7 @@ public static class ParentChildConnection
     /// <summary>The environment variable that carries the parent's endpoint to the child.</summary>
     public const string EndpointVariable = "PROCESSIONAL_PARENT_ENDPOINT";
 
-    /// <summary>The environment variable that carries the one-time secret (base64) to the child.</summary>
+    /// <summary>The environment variable that carries the one-time secret (base64) to the child, where the kernel cannot vouch for the two ends (not on Linux).</summary>
     public const string SecretVariable = "PROCESSIONAL_PARENT_SECRET";
 
     /// <summary>Whether this process was started with a parent connection to make (its environment names one).</summary>
@@ -41,10 +44,12 @@ public static class ParentChildConnection
     {
         var endpointText = Environment.GetEnvironmentVariable(EndpointVariable);
         var secretText = Environment.GetEnvironmentVariable(SecretVariable);
-        if (string.IsNullOrEmpty(endpointText) || string.IsNullOrEmpty(secretText))
+        var byKernel = string.IsNullOrEmpty(secretText) && PeerCredentials.Available;
+        if (string.IsNullOrEmpty(endpointText) || (string.IsNullOrEmpty(secretText) && !byKernel))
         {
             throw new InvalidOperationException(
-                $"This process was not started by a Processional parent: the environment variables {EndpointVariable} and {SecretVariable} must both be set.");
+                $"This process was not started by a Processional parent: the environment variable {EndpointVariable} must be set " +
+                $"(with {SecretVariable} where the kernel cannot vouch for the parent).");
         }
 
         if (!Endpoint.TryParse(endpointText, out var endpoint))
@@ -52,14 +57,17 @@ public static class ParentChildConnection
             throw new InvalidOperationException($"{EndpointVariable} holds '{endpointText}', which is not an endpoint.");
         }
 
-        byte[] secret;
-        try
+        var secret = Array.Empty<byte>();
+        if (!byKernel)
         {
-            secret = Convert.FromBase64String(secretText);
-        }
-        catch (FormatException ex)
-        {
-            throw new InvalidOperationException($"{SecretVariable} is not base64.", ex);
+            try
+            {
+                secret = Convert.FromBase64String(secretText!);
+            }
+            catch (FormatException ex)
+            {
+                throw new InvalidOperationException($"{SecretVariable} is not base64.", ex);
+            }
         }
 
         options ??= ConnectionOptions.Default;
@@ -68,6 +76,7 @@ public static class ParentChildConnection
             new ConnectionOptions
             {
                 Secret = secret,
+                PeerCheck = byKernel ? ParentOfThisProcess() : null,
                 ConnectTimeout = options.ConnectTimeout,
                 HandshakeTimeout = options.HandshakeTimeout,
                 Identity = options.Identity,
@@ -78,5 +87,16 @@ public static class ParentChildConnection
         Environment.SetEnvironmentVariable(EndpointVariable, null);
         Environment.SetEnvironmentVariable(SecretVariable, null);
         return connection;
+    }
+
+    /// <summary>The listening peer must be this process's parent (or an ancestor), running as the same user.</summary>
+    private static PeerCredentials.Check ParentOfThisProcess()
+    {
+        var self = Environment.ProcessId;
+        var user = PeerCredentials.CurrentUserId();
+        return (processId, userId) =>
+            userId != user ? $"it runs as user {userId}, not {user}"
+            : !PeerCredentials.IsAncestor(processId, self) ? $"process {processId} is not this process's parent (or an ancestor)"
+            : null;
     }
 }

@@ -5,7 +5,8 @@ namespace Processional.Transport;
 
 /// <summary>
 /// The parent's side of a <see cref="ParentChildConnection"/>: a Unix socket in a private directory, waiting for the
-/// one child that knows its one-time secret. Give <see cref="EnvironmentVariables"/> to the child (or call
+/// one child that proves it is a child of this process (on Linux, by the kernel's credentials of the socket's peer;
+/// elsewhere, by a one-time secret). Give <see cref="EnvironmentVariables"/> to the child (or call
 /// <see cref="ApplyTo"/>), start it, then <see cref="AcceptAsync"/>.
 /// </summary>
 public sealed class ParentChildListener : IAsyncDisposable
@@ -15,24 +16,27 @@ public sealed class ParentChildListener : IAsyncDisposable
     private readonly Dictionary<string, string> _environment;
     private int _cleanedUp;
 
-    private ParentChildListener(ConnectionListener listener, string directory, byte[] secret)
+    private ParentChildListener(ConnectionListener listener, string directory, byte[]? secret)
     {
         _listener = listener;
         _directory = directory;
         _environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ParentChildConnection.EndpointVariable] = listener.LocalEndpoint.ToString(),
-            [ParentChildConnection.SecretVariable] = Convert.ToBase64String(secret),
         };
+        if (secret is not null)
+        {
+            _environment[ParentChildConnection.SecretVariable] = Convert.ToBase64String(secret);
+        }
     }
 
     /// <summary>The private endpoint the child connects to.</summary>
     public Endpoint Endpoint => _listener.LocalEndpoint;
 
-    /// <summary>The variables to put in the child's environment: the endpoint and the one-time secret.</summary>
+    /// <summary>The variables to put in the child's environment: the endpoint (and, where the kernel cannot vouch for the child, the one-time secret).</summary>
     public IReadOnlyDictionary<string, string> EnvironmentVariables => _environment;
 
-    /// <summary>Reports connections refused because they did not prove the secret; the listener keeps waiting for the child.</summary>
+    /// <summary>Reports connections refused because they did not prove they are the child; the listener keeps waiting for it.</summary>
     public event EventHandler<HandshakeFailedEventArgs>? HandshakeFailed
     {
         add => _listener.HandshakeFailed += value;
@@ -73,13 +77,18 @@ public sealed class ParentChildListener : IAsyncDisposable
         var directory = CreatePrivateDirectory();
         try
         {
-            var secret = ConnectionOptions.CreateSecret();
+            // On Linux the kernel says who connected (SO_PEERCRED): a process of this user whose parent is this process.
+            // That needs no cryptography in either process and, unlike a secret in the child's environment (readable in
+            // /proc by any process of the same user), cannot be replayed by another process racing the child.
+            var byKernel = PeerCredentials.Available;
+            var secret = byKernel ? null : ConnectionOptions.CreateSecret();
             var endpoint = Endpoint.Unix(Path.Combine(directory, "p.sock"));
             var listener = await ConnectionListener.ListenAsync(
                 endpoint,
                 new ConnectionOptions
                 {
-                    Secret = secret,
+                    Secret = secret ?? ReadOnlyMemory<byte>.Empty,
+                    PeerCheck = byKernel ? ChildOfThisProcess() : null,
                     HandshakeTimeout = options.HandshakeTimeout,
                     Identity = options.Identity,
                     ProtocolVersion = options.ProtocolVersion,
@@ -92,6 +101,16 @@ public sealed class ParentChildListener : IAsyncDisposable
             TryDeleteDirectory(directory);
             throw;
         }
+    }
+
+    private static PeerCredentials.Check ChildOfThisProcess()
+    {
+        var parent = Environment.ProcessId;
+        var user = PeerCredentials.CurrentUserId();
+        return (processId, userId) =>
+            userId != user ? $"process {processId} runs as user {userId}, not {user}"
+            : !PeerCredentials.IsAncestor(parent, processId) ? $"process {processId} is not a child (or descendant) of this process"
+            : null;
     }
 
     private static string CreatePrivateDirectory()

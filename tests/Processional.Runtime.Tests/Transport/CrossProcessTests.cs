@@ -102,15 +102,56 @@ public sealed class CrossProcessTests
         var refused = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         listener.HandshakeFailed += (_, e) => refused.TrySetResult(e.Exception);
 
-        var rogue = await Assert.ThrowsAsync<ProtocolException>(() => Connection.ConnectAsync(listener.Endpoint, new ConnectionOptions { Secret = new byte[32] }));
-        Assert.Contains("different secrets", rogue.Message, StringComparison.Ordinal);
-        Assert.Contains("different secrets", (await refused.Task).Message, StringComparison.Ordinal);
+        // This process is not a child of itself: the kernel's credentials of the socket give it away before any handshake.
+        await Assert.ThrowsAnyAsync<Exception>(() => Connection.ConnectAsync(listener.Endpoint));
+        Assert.Contains($"process {Environment.ProcessId} is not a child", (await refused.Task).Message, StringComparison.Ordinal);
 
         var startInfo = TestPeerProcess.CreateStartInfo("child-echo");
         listener.ApplyTo(startInfo);
         using var child = TestPeerProcess.Start(startInfo);
         await using var connection = await listener.AcceptAsync();
         Assert.Equal(child.Process.Id, connection.RemoteIdentity.ProcessId);
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task The_child_needs_no_secret_on_linux_and_gets_only_the_endpoint()
+    {
+        await using var listener = await ParentChildConnection.CreateListenerAsync();
+
+        Assert.Equal([ParentChildConnection.EndpointVariable], listener.EnvironmentVariables.Keys);
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task A_child_started_through_a_shell_is_a_descendant_and_gets_in()
+    {
+        await using var listener = await ParentChildConnection.CreateListenerAsync();
+        var direct = TestPeerProcess.CreateStartInfo("child-echo");
+        var shell = new System.Diagnostics.ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        shell.ArgumentList.Add("-c");
+        shell.ArgumentList.Add("\"$0\" \"$@\"; exit $?");   // sh forks the peer as its child, then waits for it
+        shell.ArgumentList.Add(direct.FileName);
+        foreach (var argument in direct.ArgumentList)
+        {
+            shell.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in direct.Environment)
+        {
+            shell.Environment[name] = value;
+        }
+
+        listener.ApplyTo(shell);
+        using var child = TestPeerProcess.Start(shell);
+        await using var connection = await listener.AcceptAsync();
+
+        Assert.NotEqual(child.Process.Id, connection.RemoteIdentity.ProcessId);
+        Assert.Equal(child.Process.Id, ParentOf(connection.RemoteIdentity.ProcessId));
+    }
+
+    private static int ParentOf(int processId)
+    {
+        var stat = File.ReadAllText($"/proc/{processId}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact(Timeout = TestTimeouts.Long)]

@@ -86,6 +86,12 @@ internal static class BuiltInFormatters
         return CreateGeneric(typeof(T)) as ProcessionalFormatter<T>;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static object? OutsideCoreLibrary(Type type) =>
+        type == typeof(BigInteger) ? BigIntegerFormatter.Instance
+        : type == typeof(Uri) ? UriFormatter.Instance
+        : null;
+
     /// <summary>The types with a formatter of their own, and the commonest closed generics, which need no reflection.</summary>
     private static object? CreateExact(Type type)
     {
@@ -119,14 +125,11 @@ internal static class BuiltInFormatters
             return TimeOnlyFormatter.Instance;
         }
 
-        if (type == typeof(BigInteger))
+        // BigInteger and Uri live in assemblies of their own: asked by name first, so that a process that never
+        // serializes them does not load those assemblies when this method is compiled.
+        if (type.Name is "BigInteger" or "Uri" && OutsideCoreLibrary(type) is { } other)
         {
-            return BigIntegerFormatter.Instance;
-        }
-
-        if (type == typeof(Uri))
-        {
-            return UriFormatter.Instance;
+            return other;
         }
 
         if (type == typeof(Version))

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+
+namespace Processional.Transport;
+
+/// <summary>
+/// Who is at the other end of a Unix socket, as the kernel recorded it (Linux <c>SO_PEERCRED</c>): the process that
+/// connected, or for a connecting side the process that listened. Unlike anything a peer says about itself, these
+/// cannot be forged by the peer.
+/// </summary>
+internal static class PeerCredentials
+{
+    private const int SolSocket = 1;
+    private const int SoPeerCred = 17;
+
+    /// <summary>A check of the peer's kernel credentials before the handshake: the reason to refuse it, or <see langword="null"/>.</summary>
+    public delegate string? Check(int processId, uint userId);
+
+    /// <summary>The process id and user id of the socket's peer.</summary>
+    [SupportedOSPlatform("linux")]
+    public static (int ProcessId, uint UserId) Of(Socket socket)
+    {
+        // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+        Span<byte> credentials = stackalloc byte[12];
+        var length = socket.GetRawSocketOption(SolSocket, SoPeerCred, credentials);
+        if (length < 8)
+        {
+            throw new IOException($"The kernel gave {length} bytes of peer credentials; 12 were expected.");
+        }
+
+        return (BitConverter.ToInt32(credentials), BitConverter.ToUInt32(credentials[4..]));
+    }
+
+    /// <summary>The parent process id of <paramref name="processId"/>, or <see langword="null"/> if it is gone.</summary>
+    public static int? ParentOf(int processId)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ', 3);
+        return fields.Length >= 2 && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="ancestor"/> is the parent of <paramref name="processId"/>, or the parent's parent, and so
+    /// on (a child started through a wrapper such as a shell is a descendant, not a child).
+    /// </summary>
+    public static bool IsAncestor(int ancestor, int processId)
+    {
+        var current = processId;
+        for (var depth = 0; depth < 32 && current > 1; depth++)
+        {
+            if (ParentOf(current) is not { } parent)
+            {
+                return false;
+            }
+
+            if (parent == ancestor)
+            {
+                return true;
+            }
+
+            current = parent;
+        }
+
+        return false;
+    }
+
+    /// <summary>This process's effective user id.</summary>
+    public static uint CurrentUserId()
+    {
+        // "Uid:\treal\teffective\tsaved\tfilesystem"
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("Uid:", StringComparison.Ordinal))
+            {
+                var fields = line[4..].Split('\t', StringSplitOptions.RemoveEmptyEntries);
+                return uint.Parse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new IOException("/proc/self/status has no Uid line.");
+    }
+
+    /// <summary>Whether the kernel credentials can be checked here (Linux, with /proc).</summary>
+    public static bool Available => OperatingSystem.IsLinux() && File.Exists("/proc/self/stat");
+
+    /// <summary>
+    /// Runs <paramref name="check"/> on the peer of <paramref name="socket"/> and returns the kernel's process id of the
+    /// peer, to compare with the one it announces in the handshake.
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    public static int Verify(Socket socket, Check check, string peer)
+    {
+        var (processId, userId) = Of(socket);
+        if (check(processId, userId) is { } reason)
+        {
+            throw new ProtocolException($"{peer} is refused: {reason}.");
+        }
+
+        return processId;
+    }
+
+    /// <summary>The handshake's announced process id must be the kernel's.</summary>
+    public static void CheckAnnounced(int kernelProcessId, int announced, string peer)
+    {
+        if (kernelProcessId != announced)
+        {
+            throw new ProtocolException($"{peer} announced process {announced}, but the kernel says the socket's peer is process {kernelProcessId}.");
+        }
+    }
+}
