@@ -50,7 +50,7 @@ internal static class SlaveHost
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Console.Error.WriteLine($"Processional slave '{name}' could not start: {ex}");
+            ReportStartFailure(name, ex);
             Environment.Exit(ex is IdentityMismatchException ? ExitIdentityMismatch : ExitStartFailed);
             return;
         }
@@ -63,8 +63,7 @@ internal static class SlaveHost
             TaskScheduler.Default);
 
         main.RunLoopHere();
-        Console.Out.Flush();
-        Console.Error.Flush();
+        FlushOutput();
         Environment.Exit(s_stopping ? ExitStopped : ExitMasterLost);
     }
 
@@ -101,10 +100,21 @@ internal static class SlaveHost
         }
 
         // The master is gone (exited, crashed or killed): do not outlive it, whatever the main thread is busy with.
-        Console.Out.Flush();
-        Console.Error.Flush();
+        FlushOutput();
         Environment.Exit(ExitMasterLost);
     }
+
+    // System.Console is reached through methods of their own: a slave that never writes does not load it.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void FlushOutput()
+    {
+        Console.Out.Flush();
+        Console.Error.Flush();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ReportStartFailure(string name, Exception exception) =>
+        Console.Error.WriteLine($"Processional slave '{name}' could not start: {exception}");
 
     /// <summary>Children the slave itself starts must not become slaves of this slave's master.</summary>
     private static void ForgetSlaveEnvironment()
@@ -114,7 +124,15 @@ internal static class SlaveHost
         if (hooks is not null)
         {
             var own = typeof(SlaveHost).Assembly.Location;
-            var rest = hooks.Split(Path.PathSeparator).Where(h => !string.Equals(h, own, StringComparison.Ordinal));
+            var rest = new List<string>();
+            foreach (var hook in hooks.Split(Path.PathSeparator))
+            {
+                if (!string.Equals(hook, own, StringComparison.Ordinal))
+                {
+                    rest.Add(hook);
+                }
+            }
+
             var remaining = string.Join(Path.PathSeparator, rest);
             Environment.SetEnvironmentVariable(StartupHooksVariable, remaining.Length == 0 ? null : remaining);
         }

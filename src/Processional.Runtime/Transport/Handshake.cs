@@ -266,7 +266,13 @@ internal static class Handshake
     {
         if (BinaryPrimitives.ReadUInt32LittleEndian(magic) != Magic)
         {
-            var text = new string([.. magic.Select(b => b is >= 0x20 and < 0x7F ? (char)b : '.')]);
+            var text = string.Create(magic.Length, magic, static (chars, bytes) =>
+            {
+                for (var i = 0; i < chars.Length; i++)
+                {
+                    chars[i] = bytes[i] is >= 0x20 and < 0x7F ? (char)bytes[i] : '.';
+                }
+            });
             throw new ProtocolException($"{peer} is not a Processional peer: its first bytes are {Convert.ToHexString(magic)} ('{text}'), not 5052434E ('PRCN').");
         }
     }

@@ -27,7 +27,13 @@ public sealed class ProgramIdentity : IEquatable<ProgramIdentity>
     public ProgramIdentity(IEnumerable<ModuleIdentity> modules)
     {
         ArgumentNullException.ThrowIfNull(modules);
-        _modules = [.. modules.OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.ModuleVersionId)];
+        // Sorted without LINQ: this runs in every slave's handshake, and a slave need not load System.Linq for it.
+        _modules = new List<ModuleIdentity>(modules).ToArray();
+        Array.Sort(_modules, static (a, b) =>
+        {
+            var byName = string.CompareOrdinal(a.Name, b.Name);
+            return byName != 0 ? byName : a.ModuleVersionId.CompareTo(b.ModuleVersionId);
+        });
         if (_modules.Length > MaxModules)
         {
             throw new ArgumentException($"A program identity can list at most {MaxModules} modules; {_modules.Length} were given.", nameof(modules));
@@ -93,7 +99,18 @@ public sealed class ProgramIdentity : IEquatable<ProgramIdentity>
             }
         }
 
-        return new ProgramIdentity(seen.Values.Take(MaxModules));
+        var modules = new List<ModuleIdentity>(Math.Min(seen.Count, MaxModules));
+        foreach (var module in seen.Values)
+        {
+            if (modules.Count == MaxModules)
+            {
+                break;
+            }
+
+            modules.Add(module);
+        }
+
+        return new ProgramIdentity(modules);
     }
 
     /// <inheritdoc/>
@@ -126,7 +143,7 @@ public sealed class ProgramIdentity : IEquatable<ProgramIdentity>
         }
 
         var hex = Convert.ToHexStringLower(token);
-        return s_frameworkTokens.Contains(hex, StringComparer.Ordinal);
+        return Array.IndexOf(s_frameworkTokens, hex) >= 0;
     }
 
     /// <summary>Where the runtime finds the app's assemblies, by simple name: its trusted platform assemblies, then the entry assembly's directory.</summary>
