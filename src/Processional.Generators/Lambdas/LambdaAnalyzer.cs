@@ -1,11 +1,8 @@
 using System.Collections.Immutable;
-using System.Globalization;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Processional.Generators.Helpers;
 using Processional.Generators.Lambdas.Parsing;
 using Processional.Generators.Serialization.Walk;
 using SerializationDescriptors = Processional.Generators.Serialization.DiagnosticDescriptors;
@@ -36,12 +33,12 @@ public sealed class LambdaAnalyzer : DiagnosticAnalyzer
             }
 
             // One walker per compilation learns each type once, whatever the number of lambdas that send it.
-            var walker = new SharedWalker(new TypeGraphWalker(start.Compilation));
+            var walker = new SharedTypeGraphWalker(start.Compilation);
             start.RegisterSyntaxNodeAction(node => Analyze(node, walker), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, SharedWalker walker)
+    private static void Analyze(SyntaxNodeAnalysisContext context, SharedTypeGraphWalker walker)
     {
         if (LambdaCallParser.IsCandidate(context.Node, context.CancellationToken))
         {
@@ -49,32 +46,12 @@ public sealed class LambdaAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>The walker of one compilation; node actions run concurrently and the walker is not thread-safe.</summary>
-    private sealed class SharedWalker
-    {
-        private readonly TypeGraphWalker _walker;
-        private readonly object _gate = new();
-
-        public SharedWalker(TypeGraphWalker walker)
-        {
-            _walker = walker;
-        }
-
-        public EquatableArray<SerializationProblem> FindProblems(ITypeSymbol type, string path, CancellationToken cancellationToken)
-        {
-            lock (_gate)
-            {
-                return _walker.FindProblems(type, path, cancellationToken);
-            }
-        }
-    }
-
     private sealed class Sink : ILambdaProblemSink
     {
         private readonly SyntaxNodeAnalysisContext _context;
-        private readonly SharedWalker _walker;
+        private readonly SharedTypeGraphWalker _walker;
 
-        public Sink(SyntaxNodeAnalysisContext context, SharedWalker walker)
+        public Sink(SyntaxNodeAnalysisContext context, SharedTypeGraphWalker walker)
         {
             _context = context;
             _walker = walker;
@@ -85,21 +62,10 @@ public sealed class LambdaAnalyzer : DiagnosticAnalyzer
 
         public void CheckSerializable(ITypeSymbol type, string path, Location location, SerializedRole role)
         {
-            if (TypeGraphWalker.ContainsTypeParameters(type))
-            {
-                return;
-            }
-
             foreach (var problem in _walker.FindProblems(type, path, _context.CancellationToken))
             {
                 // The serializer's rule says what is wrong and how to fix it; the lambda's rule says where it comes from.
-                var rule = SerializationDescriptors.ForProblem(problem.Kind);
-                var message = string.Format(
-                    CultureInfo.InvariantCulture,
-                    rule.MessageFormat.ToString(CultureInfo.InvariantCulture),
-                    problem.Path,
-                    problem.TypeName,
-                    problem.Detail);
+                var (rule, message) = SerializationDescriptors.Describe(problem);
                 var noFormatter = problem.Kind == ProblemKind.NoBuiltInFormatter;
                 switch (role)
                 {

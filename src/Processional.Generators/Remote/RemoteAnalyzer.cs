@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Processional.Generators.Remote.Parsing;
@@ -34,12 +32,12 @@ public sealed class RemoteAnalyzer : DiagnosticAnalyzer
             }
 
             // One walker per compilation learns each type once, whatever the number of interfaces that send it.
-            var walker = new SharedWalker(new TypeGraphWalker(start.Compilation));
+            var walker = new SharedTypeGraphWalker(start.Compilation);
             start.RegisterSymbolAction(symbol => Analyze(symbol, walker), SymbolKind.NamedType);
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, SharedWalker walker)
+    private static void Analyze(SymbolAnalysisContext context, SharedTypeGraphWalker walker)
     {
         if (context.Symbol is INamedTypeSymbol { TypeKind: TypeKind.Interface } type && RemoteSymbols.HasAttribute(type, RemoteSymbols.RemoteAttribute))
         {
@@ -47,32 +45,12 @@ public sealed class RemoteAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>The walker of one compilation; symbol actions run concurrently and the walker is not thread-safe.</summary>
-    private sealed class SharedWalker
-    {
-        private readonly TypeGraphWalker _walker;
-        private readonly object _gate = new();
-
-        public SharedWalker(TypeGraphWalker walker)
-        {
-            _walker = walker;
-        }
-
-        public Helpers.EquatableArray<SerializationProblem> FindProblems(ITypeSymbol type, string path, CancellationToken cancellationToken)
-        {
-            lock (_gate)
-            {
-                return _walker.FindProblems(type, path, cancellationToken);
-            }
-        }
-    }
-
     private sealed class Sink : IRemoteProblemSink
     {
         private readonly SymbolAnalysisContext _context;
-        private readonly SharedWalker _walker;
+        private readonly SharedTypeGraphWalker _walker;
 
-        public Sink(SymbolAnalysisContext context, SharedWalker walker)
+        public Sink(SymbolAnalysisContext context, SharedTypeGraphWalker walker)
         {
             _context = context;
             _walker = walker;
@@ -83,21 +61,10 @@ public sealed class RemoteAnalyzer : DiagnosticAnalyzer
 
         public void CheckSerializable(ITypeSymbol type, string path, Location location)
         {
-            if (TypeGraphWalker.ContainsTypeParameters(type))
-            {
-                return;
-            }
-
             foreach (var problem in _walker.FindProblems(type, path, _context.CancellationToken))
             {
                 // The serializer's rule says what is wrong and how to fix it; the [Remote] rule says where it comes from.
-                var rule = SerializationDescriptors.ForProblem(problem.Kind);
-                var message = string.Format(
-                    CultureInfo.InvariantCulture,
-                    rule.MessageFormat.ToString(CultureInfo.InvariantCulture),
-                    problem.Path,
-                    problem.TypeName,
-                    problem.Detail);
+                var (rule, message) = SerializationDescriptors.Describe(problem);
                 var descriptor = problem.Kind == ProblemKind.NoBuiltInFormatter ? DiagnosticDescriptors.NoBuiltInFormatter : DiagnosticDescriptors.NotSerializable;
                 Report(descriptor, location, message, rule.Id);
             }

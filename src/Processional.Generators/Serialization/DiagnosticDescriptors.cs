@@ -131,6 +131,22 @@ internal static class DiagnosticDescriptors
         InvalidUnion,
         FrameworkBaseType);
 
+    /// <summary>
+    /// The serializer's rule for a problem and its message, for a rule of another context (a lambda's capture, a
+    /// [Remote] parameter) that quotes what is wrong and how to fix it.
+    /// </summary>
+    public static (DiagnosticDescriptor Rule, string Message) Describe(Walk.SerializationProblem problem)
+    {
+        var rule = ForProblem(problem.Kind);
+        var message = string.Format(
+            System.Globalization.CultureInfo.InvariantCulture,
+            rule.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            problem.Path,
+            problem.TypeName,
+            problem.Detail);
+        return (rule, message);
+    }
+
     /// <summary>The diagnostic that a serializer call reports for a problem the walk found.</summary>
     public static DiagnosticDescriptor ForProblem(ProblemKind kind) => kind switch
     {
