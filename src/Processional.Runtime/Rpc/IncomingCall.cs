@@ -147,9 +147,9 @@ internal sealed class IncomingCall : IOrderedWork
 
     public void RespondExportedValue(ulong id) => _connection.SendResponse(this, id, ExportedValueWriter.Instance);
 
-    public void CompleteLater(Task task) => CompleteLaterAsync(task);
+    public void CompleteLater(Task task) => CompleteLaterAsync(new ValueTask(task));
 
-    public void CompleteLater<T>(Task<T> task, RpcResultWriter<T> writer) => CompleteLaterAsync(task, writer);
+    public void CompleteLater<T>(Task<T> task, RpcResultWriter<T> writer) => CompleteLaterAsync(new ValueTask<T>(task), writer);
 
     public void CompleteLater(ValueTask task) => CompleteLaterAsync(task);
 
@@ -157,45 +157,6 @@ internal sealed class IncomingCall : IOrderedWork
 
     /// <summary>The method returned a stream: the call is over, the stream goes on by itself.</summary>
     public void StartStream<T>(IAsyncEnumerable<T> items) => _connection.StartProducer(CallId, _target, items);
-
-    private async void CompleteLaterAsync(Task task)
-    {
-        _asynchronous = true;
-        try
-        {
-            await task.ConfigureAwait(false);
-            Respond<VoidResult>(default);
-        }
-#pragma warning disable CA1031 // The method's exception is the call's outcome.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            RespondFailure(ex);
-        }
-
-        FinishAsynchronous();
-    }
-
-    private async void CompleteLaterAsync<T>(Task<T> task, RpcResultWriter<T> writer)
-    {
-        _asynchronous = true;
-        T result;
-        try
-        {
-            result = await task.ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The method's exception is the call's outcome.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            RespondFailure(ex);
-            FinishAsynchronous();
-            return;
-        }
-
-        _connection.SendResponse(this, result, writer);
-        FinishAsynchronous();
-    }
 
     private async void CompleteLaterAsync(ValueTask task)
     {

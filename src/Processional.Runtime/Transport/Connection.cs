@@ -65,18 +65,15 @@ public sealed class Connection : IAsyncDisposable
         CheckSupported(endpoint, options);
 
         var socket = await ConnectSocketAsync(endpoint, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        int? kernelProcessId = null;
-        if (options.PeerCheck is { } check && OperatingSystem.IsLinux() && endpoint.Kind == EndpointKind.Unix)
+        int? kernelProcessId;
+        try
         {
-            try
-            {
-                kernelProcessId = PeerCredentials.Verify(socket, check, endpoint.ToString());
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            kernelProcessId = PeerCredentials.VerifyBeforeHandshake(socket, options, endpoint.ToString());
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
 
         var transport = endpoint.Kind == EndpointKind.Tcp && options.HasClientTls
@@ -85,11 +82,7 @@ public sealed class Connection : IAsyncDisposable
         try
         {
             var handshake = await Handshake.RunAsync(transport, ConnectionRole.Client, options, endpoint.ToString(), cancellationToken).ConfigureAwait(false);
-            if (kernelProcessId is { } pid)
-            {
-                PeerCredentials.CheckAnnounced(pid, handshake.Remote.ProcessId, endpoint.ToString());
-                handshake = handshake with { Authenticated = true };
-            }
+            handshake = PeerCredentials.ConfirmAfterHandshake(handshake, kernelProcessId, endpoint.ToString());
 
             return new Connection(transport, ConnectionRole.Client, endpoint, handshake, (IAsyncDisposable)transport);
         }

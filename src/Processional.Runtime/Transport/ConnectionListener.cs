@@ -262,21 +262,13 @@ public sealed class ConnectionListener : IAsyncDisposable
         try
         {
             remote = socket.RemoteEndPoint?.ToString();
-            int? kernelProcessId = null;
-            if (_options.PeerCheck is { } check && OperatingSystem.IsLinux())
-            {
-                kernelProcessId = PeerCredentials.Verify(socket, check, "the client");
-            }
+            var kernelProcessId = PeerCredentials.VerifyBeforeHandshake(socket, _options, "the client");
 
             transport = LocalEndpoint.Kind == EndpointKind.Tcp && _options.HasServerTls
                 ? await AuthenticateTlsAsync(socket, remote, token).ConfigureAwait(false)
                 : Connection.CreateTransport(socket, _options);
             var handshake = await Handshake.RunAsync(transport, ConnectionRole.Server, _options, "the client" + (string.IsNullOrEmpty(remote) ? string.Empty : " " + remote), token).ConfigureAwait(false);
-            if (kernelProcessId is { } pid)
-            {
-                PeerCredentials.CheckAnnounced(pid, handshake.Remote.ProcessId, "the client");
-                handshake = handshake with { Authenticated = true };
-            }
+            handshake = PeerCredentials.ConfirmAfterHandshake(handshake, kernelProcessId, "the client");
 
             var connection = new Connection(transport, ConnectionRole.Server, LocalEndpoint, handshake, (IAsyncDisposable)transport);
             try

@@ -95,12 +95,16 @@ internal static class PeerCredentials
     public static bool Available => OperatingSystem.IsLinux() && File.Exists("/proc/self/stat");
 
     /// <summary>
-    /// Runs <paramref name="check"/> on the peer of <paramref name="socket"/> and returns the kernel's process id of the
-    /// peer, to compare with the one it announces in the handshake.
+    /// Runs the options' <see cref="ConnectionOptions.PeerCheck"/> (if any, on a Unix socket, on Linux) on the peer of
+    /// <paramref name="socket"/> and returns the kernel's process id of the peer, for <see cref="ConfirmAfterHandshake"/>.
     /// </summary>
-    [SupportedOSPlatform("linux")]
-    public static int Verify(Socket socket, Check check, string peer)
+    public static int? VerifyBeforeHandshake(Socket socket, ConnectionOptions options, string peer)
     {
+        if (options.PeerCheck is not { } check || !OperatingSystem.IsLinux() || socket.AddressFamily != AddressFamily.Unix)
+        {
+            return null;
+        }
+
         var (processId, userId) = Of(socket);
         if (check(processId, userId) is { } reason)
         {
@@ -110,12 +114,19 @@ internal static class PeerCredentials
         return processId;
     }
 
-    /// <summary>The handshake's announced process id must be the kernel's.</summary>
-    public static void CheckAnnounced(int kernelProcessId, int announced, string peer)
+    /// <summary>A peer the kernel vouched for must announce the kernel's process id; it is then authenticated.</summary>
+    public static HandshakeResult ConfirmAfterHandshake(HandshakeResult handshake, int? kernelProcessId, string peer)
     {
-        if (kernelProcessId != announced)
+        if (kernelProcessId is not { } expected)
         {
-            throw new ProtocolException($"{peer} announced process {announced}, but the kernel says the socket's peer is process {kernelProcessId}.");
+            return handshake;
         }
+
+        if (handshake.Remote.ProcessId != expected)
+        {
+            throw new ProtocolException($"{peer} announced process {handshake.Remote.ProcessId}, but the kernel says the socket's peer is process {expected}.");
+        }
+
+        return handshake with { Authenticated = true };
     }
 }
