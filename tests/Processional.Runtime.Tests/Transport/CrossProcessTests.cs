@@ -145,13 +145,7 @@ public sealed class CrossProcessTests
         await using var connection = await listener.AcceptAsync();
 
         Assert.NotEqual(child.Process.Id, connection.RemoteIdentity.ProcessId);
-        Assert.Equal(child.Process.Id, ParentOf(connection.RemoteIdentity.ProcessId));
-    }
-
-    private static int ParentOf(int processId)
-    {
-        var stat = File.ReadAllText($"/proc/{processId}/stat");
-        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(child.Process.Id, PeerCredentials.ParentOf(connection.RemoteIdentity.ProcessId));
     }
 
     [Fact(Timeout = TestTimeouts.Long)]
