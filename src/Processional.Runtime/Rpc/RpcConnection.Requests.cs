@@ -271,7 +271,7 @@ public sealed partial class RpcConnection
         }
     }
 
-    internal void CancelAllIncoming()
+    private void CancelAllIncoming()
     {
         StreamSlot[] streams;
         lock (_incomingLock)
@@ -288,10 +288,5 @@ public sealed partial class RpcConnection
         {
             stream.Cancel();
         }
-    }
-
-    private void CancelAllProducers()
-    {
-        // Producers are reached through their stream slots, canceled with the incoming calls.
     }
 }

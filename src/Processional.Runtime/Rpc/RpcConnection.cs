@@ -130,9 +130,7 @@ public sealed partial class RpcConnection : IAsyncDisposable
         }
 
         FailAllPending(ClosedException(reason));
-        CancelAllIncoming();
-        CancelQuietly(_uncancelableCalls);
-        CancelAllProducers();
+        CancelEveryIncoming();   // the producers of streams too: they are reached through their stream slots
         ReleaseAllExports();
         _completion.TrySetResult();
     }
