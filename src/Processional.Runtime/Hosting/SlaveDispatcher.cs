@@ -38,9 +38,9 @@ internal static class SlaveDispatcher
     /// <summary>Reads a lambda and its captures off the request, rebuilds it, and runs it (its generated code completes the request).</summary>
     private static void RunLambda(ref RpcRequest request)
     {
-        var id = request.Reader.ReadUnmanaged<ulong>();
-        var moduleVersionId = request.Reader.ReadUnmanaged<Guid>();
-        var token = request.Reader.ReadUnmanaged<int>();
+        var id = request.Reader.ReadUInt64();
+        var moduleVersionId = request.Reader.ReadGuid();
+        var token = request.Reader.ReadInt32();
         var lambda = RemoteLambdaRegistry.Find(id, moduleVersionId);
         var method = lambda.ResolveMethod(moduleVersionId, token);
         var closure = LambdaClosure.Create(lambda, method);
@@ -94,17 +94,15 @@ internal static class SlaveDispatcher
                     RunLambda(ref request);
                     return true;
                 case SlaveControl.Fetch:
-                    request.CompleteExportedValue(request.Reader.ReadUnmanaged<ulong>());
+                    request.CompleteExportedValue(request.Reader.ReadUInt64());
                     return true;
                 case SlaveControl.Hello:
-                    var count = request.Reader.ReadUnmanaged<int>();
-                    var assemblies = new List<(Guid, string)>(Math.Min(count, 4096));
+                    var count = request.Reader.ReadInt32();
                     for (var i = 0; i < count; i++)
                     {
-                        assemblies.Add((request.Reader.ReadUnmanaged<Guid>(), request.Reader.ReadString()!));
+                        var mvid = request.Reader.ReadGuid();
+                        LambdaModules.AddKnown(mvid, request.Reader.ReadString() ?? throw new Transport.ProtocolException("The hello names an assembly without a path."));
                     }
-
-                    LambdaModules.AddKnown(assemblies);
                     request.Complete(Environment.ProcessId);
                     return true;
                 case SlaveControl.Stop when ((ThreadsObject)target).IsServer:

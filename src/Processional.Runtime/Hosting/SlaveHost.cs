@@ -15,8 +15,6 @@ internal static class SlaveHost
     /// <summary>Set by the master to the slave's name; its presence makes the startup hook take over.</summary>
     public const string SlaveVariable = "PROCESSIONAL_SLAVE";
 
-    public const string StartupHooksVariable = "DOTNET_STARTUP_HOOKS";
-
     /// <summary>Exit codes of a slave that stops by itself.</summary>
     public const int ExitStopped = 0;
     public const int ExitMasterLost = 70;
@@ -36,15 +34,14 @@ internal static class SlaveHost
     {
         var name = Environment.GetEnvironmentVariable(SlaveVariable)!;
 
-        // The handshake needs this process's program identity (module version ids read from the assembly files): learn
-        // it on another core while this thread sets up the connection.
-        ThreadPool.UnsafeQueueUserWorkItem(static _ => _ = ProgramIdentity.Current, null);
+        // The handshake needs this process's program identity: the master's modules, checked against the files here.
+        ChildLauncher.AdoptProgramIdentity();
         ForgetSlaveEnvironment();
         var main = SlaveThread.CreateForCurrentThread($"{name} main");
         RpcConnection rpc;
         try
         {
-            rpc = ConnectAsync(main).GetAwaiter().GetResult();
+            rpc = Connect(main);
         }
 #pragma warning disable CA1031 // Anything that stops the slave from starting is reported to the master through standard error.
         catch (Exception ex)
@@ -74,12 +71,13 @@ internal static class SlaveHost
         main.RequestStopInternal();
     }
 
-    private static async Task<RpcConnection> ConnectAsync(SlaveThread main)
+    /// <summary>Connects to the master on this thread (blocking: the slave has nothing else to do until it is connected).</summary>
+    private static RpcConnection Connect(SlaveThread main)
     {
-        var connection = await ParentChildConnection.ConnectToParentAsync().ConfigureAwait(false);
+        var connection = ParentChildConnection.ConnectToParent();
         if (!connection.RemoteIdentity.Program.Equals(ProgramIdentity.Current))
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw new IdentityMismatchException(
                 $"The master runs another program: its modules are {connection.RemoteIdentity.Program}; this process's are {ProgramIdentity.Current}.");
         }
@@ -120,22 +118,7 @@ internal static class SlaveHost
     private static void ForgetSlaveEnvironment()
     {
         Environment.SetEnvironmentVariable(SlaveVariable, null);
-        var hooks = Environment.GetEnvironmentVariable(StartupHooksVariable);
-        if (hooks is not null)
-        {
-            var own = typeof(SlaveHost).Assembly.Location;
-            var rest = new List<string>();
-            foreach (var hook in hooks.Split(Path.PathSeparator))
-            {
-                if (!string.Equals(hook, own, StringComparison.Ordinal))
-                {
-                    rest.Add(hook);
-                }
-            }
-
-            var remaining = string.Join(Path.PathSeparator, rest);
-            Environment.SetEnvironmentVariable(StartupHooksVariable, remaining.Length == 0 ? null : remaining);
-        }
+        ChildLauncher.ForgetLaunchEnvironment();
     }
 
     private sealed class IdentityMismatchException(string message) : Exception(message);

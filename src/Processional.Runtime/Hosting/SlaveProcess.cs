@@ -81,38 +81,11 @@ public sealed partial class SlaveProcess : IAsyncDisposable, IDisposable
         var output = new OutputForwarder(options);
         await using var listener = await ParentChildConnection.CreateListenerAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
 
-        var info = ProcessCommandLine.StartInfo();
-        info.RedirectStandardInput = true;
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        if (options.WorkingDirectory is { } directory)
-        {
-            info.WorkingDirectory = directory;
-        }
-
-        if (options.Environment is { } environment)
-        {
-            foreach (var (key, value) in environment)
-            {
-                if (value is null)
-                {
-                    info.Environment.Remove(key);
-                }
-                else
-                {
-                    info.Environment[key] = value;
-                }
-            }
-        }
-
-        listener.ApplyTo(info);
-        info.Environment[SlaveHost.SlaveVariable] = options.Name ?? "slave";
-        info.Environment[SharedArena.ThresholdVariable] = SharedArena.Format(options.SharedArrayThreshold);
-        var hook = typeof(SlaveHost).Assembly.Location;
-        info.Environment[SlaveHost.StartupHooksVariable] = info.Environment.TryGetValue(SlaveHost.StartupHooksVariable, out var hooks) && !string.IsNullOrEmpty(hooks)
-            ? $"{hook}{Path.PathSeparator}{hooks}"
-            : hook;
-
+        var info = ChildLauncher.StartInfo(options, listener.EnvironmentVariables.Concat(
+        [
+            new(SlaveHost.SlaveVariable, options.Name ?? "slave"),
+            new(SharedArena.ThresholdVariable, SharedArena.Format(options.SharedArrayThreshold)),
+        ]));
         var process = Process.Start(info) ?? throw new InvalidOperationException($"The slave process could not be started ({info.FileName}).");
         var name = options.Name ?? $"slave-{process.Id}";
         output.Name = name;

@@ -47,4 +47,10 @@ public sealed class SlaveProcessOptions
     /// <see langword="null"/> sends every array through the socket. See <c>docs/shared-memory.md</c>.
     /// </summary>
     public int? SharedArrayThreshold { get; init; } = SharedArena.DefaultThreshold;
+
+    /// <summary>
+    /// How the process is started as the same program: directly through Processional's entry point where possible
+    /// (the fastest), or through a startup hook. Default: <see cref="SlaveStartMode.Automatic"/>.
+    /// </summary>
+    public SlaveStartMode StartMode { get; init; }
 }

@@ -186,7 +186,7 @@ public sealed partial class Multiplexer
     {
         if (_socketTransport is not { IsReceivingThread: true }
             || length - available.Length < DirectReceiveThreshold
-            || !_channels.TryGetValue(channelId, out var channel)
+            || !TryGetChannel(channelId, out var channel)
             || !channel.CanReceiveDirect(length))
         {
             return false;
@@ -338,7 +338,7 @@ public sealed partial class Multiplexer
                 return;
         }
 
-        if (!_channels.TryGetValue(channelId, out var channel))
+        if (!TryGetChannel(channelId, out var channel))
         {
             if (IsClosedChannel(channelId))
             {

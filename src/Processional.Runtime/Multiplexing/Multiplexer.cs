@@ -33,7 +33,9 @@ public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
     private readonly IDuplexPipe _transport;
     private readonly Connection? _connection;
     private readonly ConnectionRole _role;
-    private readonly ConcurrentDictionary<uint, MultiplexedChannel> _channels = new();
+    // Keyed by ulong, guarded by _channelsLock for reads too: the runtime has this instantiation precompiled, a
+    // ConcurrentDictionary<uint, …> would cost every process's first connection a few dozen JIT compilations.
+    private readonly Dictionary<ulong, MultiplexedChannel> _channels = [];
     private readonly object _channelsLock = new();
     private readonly Channel<MultiplexedChannel> _accepted = Channel.CreateUnbounded<MultiplexedChannel>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -87,8 +89,11 @@ public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
             socketTransport.DeliverInline(this);
         }
 
-        _readLoop = Task.Run(ReadLoopAsync);
         Writer.FlushInBackground();
+
+        // With a receiving thread, the loop's first read is started right here (it waits for that thread's first
+        // delivery): a Task.Run would start the thread pool for it, which a slave otherwise does not need to start.
+        _readLoop = _socketTransport is not null ? ReadLoopAsync() : Task.Run(ReadLoopAsync);
     }
 
     /// <summary>Channel 0, reserved for RPC messages: open on both sides from the start, needing no open or accept.</summary>
@@ -117,7 +122,16 @@ public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
     internal int MaxSendPayload => Math.Min(Volatile.Read(ref _peerMaxPayload), Options.MaxFramePayload);
 
     /// <summary>Channels in the table, channel 0 included while open.</summary>
-    internal int ChannelCount => _channels.Count;
+    internal int ChannelCount
+    {
+        get
+        {
+            lock (_channelsLock)
+            {
+                return _channels.Count;
+            }
+        }
+    }
 
     /// <summary>Buffers taken from the pool and not given back (tests check it drops to 0 after disposal).</summary>
     internal long OutstandingBuffers => Pool.Outstanding;
@@ -345,11 +359,22 @@ public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
         }
     }
 
+    private bool TryGetChannel(uint id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MultiplexedChannel? channel)
+    {
+        lock (_channelsLock)
+        {
+            return _channels.TryGetValue(id, out channel);
+        }
+    }
+
     internal void RemoveChannel(MultiplexedChannel channel)
     {
         lock (_channelsLock)
         {
-            _channels.TryRemove(new KeyValuePair<uint, MultiplexedChannel>(channel.Id, channel));
+            if (_channels.TryGetValue(channel.Id, out var current) && ReferenceEquals(current, channel))
+            {
+                _channels.Remove(channel.Id);
+            }
         }
     }
 

@@ -69,11 +69,27 @@ public static class RemoteInterfaceRegistry
             return [direct];
         }
 
-        return type.GetInterfaces()
-            .Select(i => s_interfaces.TryGetValue(i, out var info) ? info : null)
-            .OfType<RemoteInterfaceInfo>()
-            .OrderBy(i => i.InterfaceType.FullName, StringComparer.Ordinal)
-            .ToArray();
+        // Plain loops rather than LINQ: slaves expose their built-in objects through here at start.
+        var interfaces = type.GetInterfaces();
+        var found = new RemoteInterfaceInfo[interfaces.Length];
+        var count = 0;
+        foreach (var candidate in interfaces)
+        {
+            if (s_interfaces.TryGetValue(candidate, out var info))
+            {
+                // Kept in order of full name, so that every process lists an object's interfaces alike.
+                var at = count++;
+                while (at > 0 && string.CompareOrdinal(found[at - 1].InterfaceType.FullName, info.InterfaceType.FullName) > 0)
+                {
+                    found[at] = found[at - 1];
+                    at--;
+                }
+
+                found[at] = info;
+            }
+        }
+
+        return count == found.Length ? found : found.AsSpan(0, count).ToArray();
     }
 }
 

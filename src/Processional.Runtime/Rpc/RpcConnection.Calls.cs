@@ -129,7 +129,7 @@ public sealed partial class RpcConnection
         }
 
         Exception? failure = null;
-        if (reader.ReadUnmanaged<byte>() != 0)
+        if (reader.ReadByte() != 0)
         {
             failure = RemoteExceptions.Create(reader.ReadValue<RemoteExceptionInfo>()!);
         }

@@ -12,7 +12,8 @@ public sealed partial class RpcConnection
     private readonly RpcObjectTable _objects = new();
     private readonly RpcObjectTable? _shared;
     private readonly Lock _proxiesLock = new();
-    private readonly Dictionary<(ulong Id, Type Interface), WeakReference<RemoteProxy>> _proxies = [];
+    // Made on the first proxy of an object of the peer: a connection that never gets one (a slave's) does not pay for the instantiation.
+    private Dictionary<(ulong Id, Type Interface), WeakReference<RemoteProxy>>? _proxies;
     private readonly Dictionary<ulong, string> _namesAsked = [];
 
     /// <summary>How many objects this side exports on the fly to the peer (callbacks, created objects) and the peer still holds.</summary>
@@ -125,13 +126,13 @@ public sealed partial class RpcConnection
     internal T? ReadObjectReference<T>(ref ProcessionalReader reader)
         where T : class
     {
-        var kind = reader.ReadUnmanaged<byte>();
+        var kind = reader.ReadByte();
         switch (kind)
         {
             case ReferenceNull:
                 return null;
             case ReferenceReceiversObject:
-                var id = reader.ReadUnmanaged<ulong>();
+                var id = reader.ReadUInt64();
                 var entry = FindExport(id);
                 if (entry?.Target is T own)
                 {
@@ -143,7 +144,7 @@ public sealed partial class RpcConnection
                     : $"A reference to the {entry}, which is not a {typeof(T)}");
                 return null;
             case ReferenceSendersObject:
-                return ProxyOf<T>(reader.ReadUnmanaged<ulong>());
+                return ProxyOf<T>(reader.ReadUInt64());
             default:
                 reader.ThrowInvalid($"Object reference kind {kind} is not 0, 1 or 2");
                 return null;
@@ -156,6 +157,7 @@ public sealed partial class RpcConnection
     {
         lock (_proxiesLock)
         {
+            _proxies ??= [];
             if (_proxies.TryGetValue((id, typeof(T)), out var weak) && weak.TryGetTarget(out var existing) && existing.TryAddReference())
             {
                 return (T)(object)existing;
@@ -172,9 +174,9 @@ public sealed partial class RpcConnection
     {
         lock (_proxiesLock)
         {
-            foreach (var key in _proxies.Where(p => p.Key.Id == proxy.ObjectId && (!p.Value.TryGetTarget(out var live) || ReferenceEquals(live, proxy))).Select(p => p.Key).ToList())
+            foreach (var key in (_proxies ?? []).Where(p => p.Key.Id == proxy.ObjectId && (!p.Value.TryGetTarget(out var live) || ReferenceEquals(live, proxy))).Select(p => p.Key).ToList())
             {
-                _proxies.Remove(key);
+                _proxies!.Remove(key);
             }
         }
 
@@ -251,13 +253,13 @@ public sealed partial class RpcConnection
     /// <summary>Reads a handle written by the peer's <see cref="WriteHandle{T}"/>.</summary>
     internal Remote<T>? ReadHandle<T>(ref ProcessionalReader reader)
     {
-        var kind = reader.ReadUnmanaged<byte>();
+        var kind = reader.ReadByte();
         switch (kind)
         {
             case ReferenceNull:
                 return null;
             case ReferenceReceiversObject:
-                var id = reader.ReadUnmanaged<ulong>();
+                var id = reader.ReadUInt64();
                 var entry = FindExport(id);
                 if (entry?.Target is T value)
                 {
@@ -269,7 +271,7 @@ public sealed partial class RpcConnection
                     : $"A handle to the {entry}, which is not a {typeof(T)}");
                 return null;
             case ReferenceSendersObject:
-                return new Remote<T>(this, reader.ReadUnmanaged<ulong>());
+                return new Remote<T>(this, reader.ReadUInt64());
             default:
                 reader.ThrowInvalid($"Object reference kind {kind} is not 0, 1 or 2");
                 return null;

@@ -12,9 +12,9 @@ public sealed partial class RpcConnection
 
     private void OnRequest(ulong callId, ref ProcessionalReader reader, ReadOnlySequence<byte> message)
     {
-        var objectId = reader.ReadUnmanaged<ulong>();
-        var methodId = reader.ReadUnmanaged<uint>();
-        var flags = (RpcRequestFlags)reader.ReadUnmanaged<byte>();
+        var objectId = reader.ReadUInt64();
+        var methodId = reader.ReadUInt32();
+        var flags = (RpcRequestFlags)reader.ReadByte();
         var target = FindExport(objectId);
         if (target is null)
         {
@@ -79,7 +79,7 @@ public sealed partial class RpcConnection
     {
         lock (_incomingLock)
         {
-            return _streams.GetValueOrDefault(streamId);
+            return _streams.TryGetValue(streamId, out var stream) ? stream : null;
         }
     }
 

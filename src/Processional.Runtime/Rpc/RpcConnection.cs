@@ -189,8 +189,8 @@ public sealed partial class RpcConnection : IAsyncDisposable
     private void OnMessage(ReadOnlySequence<byte> message)
     {
         var reader = new ProcessionalReader(message, SerializerOptions);
-        var type = (RpcMessageType)reader.ReadUnmanaged<byte>();
-        var id = reader.ReadUnmanaged<ulong>();
+        var type = (RpcMessageType)reader.ReadByte();
+        var id = reader.ReadUInt64();
         switch (type)
         {
             case RpcMessageType.Request:
@@ -210,12 +210,12 @@ public sealed partial class RpcConnection : IAsyncDisposable
                 OnCancel(id);
                 break;
             case RpcMessageType.Release:
-                ReleaseExport(id, reader.ReadUnmanaged<uint>());
+                ReleaseExport(id, reader.ReadUInt32());
                 break;
             case RpcMessageType.Progress:
                 if (TryFindPending(id, out var reporting))
                 {
-                    reporting.OnProgress(reader.ReadUnmanaged<byte>(), ref reader);
+                    reporting.OnProgress(reader.ReadByte(), ref reader);
                 }
 
                 break;
@@ -226,7 +226,7 @@ public sealed partial class RpcConnection : IAsyncDisposable
                 OnStreamEnd(id, ref reader);
                 break;
             case RpcMessageType.StreamCredit:
-                FindStream(id)?.AddCredit(checked((int)reader.ReadUnmanaged<uint>()));
+                FindStream(id)?.AddCredit(checked((int)reader.ReadUInt32()));
                 break;
             case RpcMessageType.StreamCancel:
                 FindStream(id)?.Cancel();

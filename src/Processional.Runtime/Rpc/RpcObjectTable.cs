@@ -15,7 +15,7 @@ internal sealed class RpcObjectTable
     {
         lock (_lock)
         {
-            return _byId.GetValueOrDefault(id);
+            return _byId.TryGetValue(id, out var entry) ? entry : null;
         }
     }
 

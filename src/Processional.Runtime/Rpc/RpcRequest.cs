@@ -63,7 +63,7 @@ public ref struct RpcRequest
     /// <returns>A progress that sends reports to the caller, or <see langword="null"/> when the caller passed none.</returns>
     public IProgress<T>? ReadProgress<T>()
     {
-        var index = Reader.ReadUnmanaged<byte>();
+        var index = Reader.ReadByte();
         return index == RpcCall.NoProgress ? null : new RemoteProgress<T>(_call.Connection, _call.CallId, index);
     }
 

@@ -62,6 +62,67 @@ public ref struct ProcessionalReader
     /// <summary>How many bytes remain.</summary>
     public readonly long Remaining => _current.Length + _rest.Length;
 
+    // Non-generic reads of the common primitives (the same bytes as ReadUnmanaged<T>): ahead-of-time (ReadyToRun) code
+    // cannot hold this assembly's generic methods instantiated over framework types, so the protocol's own reads use these.
+
+    /// <summary>Reads a byte.</summary>
+    /// <returns>The value.</returns>
+    public byte ReadByte()
+    {
+        Span<byte> scratch = stackalloc byte[1];
+        ReadInto(scratch);
+        return scratch[0];
+    }
+
+    /// <summary>Reads a 32-bit integer from its raw little-endian bytes.</summary>
+    /// <returns>The value.</returns>
+    public int ReadInt32()
+    {
+        Span<byte> scratch = stackalloc byte[sizeof(int)];
+        ReadInto(scratch);
+        return Unsafe.ReadUnaligned<int>(ref MemoryMarshal.GetReference(scratch));
+    }
+
+    /// <summary>Reads a 32-bit unsigned integer from its raw little-endian bytes.</summary>
+    /// <returns>The value.</returns>
+    public uint ReadUInt32()
+    {
+        Span<byte> scratch = stackalloc byte[sizeof(uint)];
+        ReadInto(scratch);
+        return Unsafe.ReadUnaligned<uint>(ref MemoryMarshal.GetReference(scratch));
+    }
+
+    /// <summary>Reads a 64-bit unsigned integer from its raw little-endian bytes.</summary>
+    /// <returns>The value.</returns>
+    public ulong ReadUInt64()
+    {
+        Span<byte> scratch = stackalloc byte[sizeof(ulong)];
+        ReadInto(scratch);
+        return Unsafe.ReadUnaligned<ulong>(ref MemoryMarshal.GetReference(scratch));
+    }
+
+    /// <summary>Reads a GUID from its 16 raw bytes.</summary>
+    /// <returns>The value.</returns>
+    public Guid ReadGuid()
+    {
+        Span<byte> scratch = stackalloc byte[16];
+        ReadInto(scratch);
+        return Unsafe.ReadUnaligned<Guid>(ref MemoryMarshal.GetReference(scratch));
+    }
+
+    /// <summary>Copies the next <c>destination.Length</c> bytes into <paramref name="destination"/>.</summary>
+    private void ReadInto(scoped Span<byte> destination)
+    {
+        if (_current.Length >= destination.Length)
+        {
+            _current[..destination.Length].CopyTo(destination);
+            _current = _current[destination.Length..];
+            return;
+        }
+
+        ReadBlock(destination);
+    }
+
     /// <summary>Reads an unmanaged value from its raw little-endian bytes.</summary>
     /// <typeparam name="T">An unmanaged type.</typeparam>
     /// <returns>The value.</returns>

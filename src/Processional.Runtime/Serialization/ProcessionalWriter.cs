@@ -105,6 +105,54 @@ public ref struct ProcessionalWriter<TBufferWriter>
         _advanced += count;
     }
 
+    // Non-generic overloads for the common primitives, which calls with such a value pick over the generic method (the
+    // same bytes). The runtime's ahead-of-time (ReadyToRun) code cannot hold this assembly's generic methods instantiated
+    // over framework types, so each such instantiation costs a JIT compilation the first time it runs; these do not.
+
+    /// <summary>Writes a byte.</summary>
+    /// <param name="value">The value.</param>
+    public void WriteUnmanaged(byte value)
+    {
+        GetSpanReference(1) = value;
+        Advance(1);
+    }
+
+    /// <summary>Writes a Boolean as one byte (1 or 0).</summary>
+    /// <param name="value">The value.</param>
+    public void WriteUnmanaged(bool value) => WriteUnmanaged(value ? (byte)1 : (byte)0);
+
+    /// <summary>Writes a 32-bit integer as its raw little-endian bytes.</summary>
+    /// <param name="value">The value.</param>
+    public void WriteUnmanaged(int value)
+    {
+        Unsafe.WriteUnaligned(ref GetSpanReference(sizeof(int)), value);
+        Advance(sizeof(int));
+    }
+
+    /// <summary>Writes a 32-bit unsigned integer as its raw little-endian bytes.</summary>
+    /// <param name="value">The value.</param>
+    public void WriteUnmanaged(uint value)
+    {
+        Unsafe.WriteUnaligned(ref GetSpanReference(sizeof(uint)), value);
+        Advance(sizeof(uint));
+    }
+
+    /// <summary>Writes a 64-bit unsigned integer as its raw little-endian bytes.</summary>
+    /// <param name="value">The value.</param>
+    public void WriteUnmanaged(ulong value)
+    {
+        Unsafe.WriteUnaligned(ref GetSpanReference(sizeof(ulong)), value);
+        Advance(sizeof(ulong));
+    }
+
+    /// <summary>Writes a GUID as its 16 raw bytes.</summary>
+    /// <param name="value">The value.</param>
+    public void WriteUnmanaged(Guid value)
+    {
+        Unsafe.WriteUnaligned(ref GetSpanReference(16), value);
+        Advance(16);
+    }
+
     /// <summary>Writes an unmanaged value as its raw little-endian bytes (no header).</summary>
     /// <typeparam name="T">An unmanaged type.</typeparam>
     /// <param name="value">The value.</param>

@@ -53,7 +53,7 @@ public sealed class SharedMemoryFormatter : ProcessionalFormatter<SharedMemory>
 
     internal static SharedMemoryHandle? ReadHandle(ref ProcessionalReader reader)
     {
-        var kind = reader.ReadUnmanaged<byte>();
+        var kind = reader.ReadByte();
         switch (kind)
         {
             case SharedMemoryHandle.KindNull:

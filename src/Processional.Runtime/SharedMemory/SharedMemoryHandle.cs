@@ -35,9 +35,9 @@ internal readonly record struct SharedMemoryHandle(int ProcessId, int FileDescri
     {
         var start = reader.Consumed;
         var handle = new SharedMemoryHandle(
-            reader.ReadUnmanaged<int>(),
-            reader.ReadUnmanaged<int>(),
-            reader.ReadUnmanaged<ulong>(),
+            reader.ReadInt32(),
+            reader.ReadInt32(),
+            reader.ReadUInt64(),
             reader.ReadUnmanaged<long>(),
             reader.ReadUnmanaged<long>(),
             reader.ReadUnmanaged<long>());

@@ -94,6 +94,44 @@ public sealed class Connection : IAsyncDisposable
     }
 
     /// <summary>
+    /// Connects to a Unix socket listener that is already listening and runs the handshake, blocking the calling thread
+    /// throughout (<see cref="Handshake.Run"/>): for a slave connecting to its master at start, with nothing else to do.
+    /// </summary>
+    internal static Connection ConnectBlocking(Endpoint endpoint, ConnectionOptions options)
+    {
+        if (endpoint.Kind != EndpointKind.Unix)
+        {
+            throw new ArgumentException($"{endpoint}: a blocking connect is only for Unix socket endpoints.", nameof(endpoint));
+        }
+
+        var peer = endpoint.ToString();
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            try
+            {
+                socket.Connect(endpoint.ToUnixEndPoint());
+            }
+            catch (SocketException ex)
+            {
+                throw new IOException($"Could not connect to {peer}: {ex.Message}", ex);
+            }
+
+            var kernelProcessId = PeerCredentials.VerifyBeforeHandshake(socket, options, peer);
+            var handshake = PeerCredentials.ConfirmAfterHandshake(Handshake.Run(socket, ConnectionRole.Client, options, peer), kernelProcessId, peer);
+
+            // The handshake read exactly its own bytes: whatever the peer sent after it is still in the socket, for the transport.
+            var transport = CreateTransport(socket, options);
+            return new Connection(transport, ConnectionRole.Client, endpoint, handshake, (IAsyncDisposable)transport);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Runs the handshake over an already connected duplex pipe (an in-memory pipe pair, a TLS stream wrapped in pipes),
     /// and returns the connection over it.
     /// </summary>

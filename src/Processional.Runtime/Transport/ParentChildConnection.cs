@@ -42,6 +42,29 @@ public static class ParentChildConnection
     /// <exception cref="InvalidOperationException">This process was not started by a Processional parent (the variables are missing or malformed).</exception>
     public static async Task<Connection> ConnectToParentAsync(ConnectionOptions? options = null, CancellationToken cancellationToken = default)
     {
+        var (endpoint, connectionOptions) = ParentEndpoint(options);
+        var connection = await Connection.ConnectAsync(endpoint, connectionOptions, cancellationToken).ConfigureAwait(false);
+        ForgetParentEnvironment();
+        return connection;
+    }
+
+    /// <summary>
+    /// <see cref="ConnectToParentAsync"/> on the calling thread, blocking until connected (a slave at start): the parent
+    /// listens before it starts the child, so the connection is made at once; the handshake timeout bounds the rest.
+    /// </summary>
+    internal static Connection ConnectToParent(ConnectionOptions? options = null)
+    {
+        var (endpoint, connectionOptions) = ParentEndpoint(options);
+        var connection = endpoint.Kind == EndpointKind.Unix
+            ? Connection.ConnectBlocking(endpoint, connectionOptions)
+            : Connection.ConnectAsync(endpoint, connectionOptions).GetAwaiter().GetResult();
+        ForgetParentEnvironment();
+        return connection;
+    }
+
+    /// <summary>The parent's endpoint and the options to connect to it with, from this process's environment.</summary>
+    private static (Endpoint Endpoint, ConnectionOptions Options) ParentEndpoint(ConnectionOptions? options)
+    {
         var endpointText = Environment.GetEnvironmentVariable(EndpointVariable);
         var secretText = Environment.GetEnvironmentVariable(SecretVariable);
         var byKernel = string.IsNullOrEmpty(secretText) && PeerCredentials.Available;
@@ -71,22 +94,21 @@ public static class ParentChildConnection
         }
 
         options ??= ConnectionOptions.Default;
-        var connection = await Connection.ConnectAsync(
-            endpoint,
-            new ConnectionOptions
-            {
-                Secret = secret,
-                PeerCheck = byKernel ? ParentOfThisProcess() : null,
-                ConnectTimeout = options.ConnectTimeout,
-                HandshakeTimeout = options.HandshakeTimeout,
-                Identity = options.Identity,
-                ProtocolVersion = options.ProtocolVersion,
-            },
-            cancellationToken).ConfigureAwait(false);
+        return (endpoint, new ConnectionOptions
+        {
+            Secret = secret,
+            PeerCheck = byKernel ? ParentOfThisProcess() : null,
+            ConnectTimeout = options.ConnectTimeout,
+            HandshakeTimeout = options.HandshakeTimeout,
+            Identity = options.Identity,
+            ProtocolVersion = options.ProtocolVersion,
+        });
+    }
 
+    private static void ForgetParentEnvironment()
+    {
         Environment.SetEnvironmentVariable(EndpointVariable, null);
         Environment.SetEnvironmentVariable(SecretVariable, null);
-        return connection;
     }
 
     /// <summary>The listening peer must be this process's parent (or an ancestor), running as the same user.</summary>

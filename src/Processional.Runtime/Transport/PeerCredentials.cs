@@ -78,17 +78,31 @@ internal static class PeerCredentials
     /// <summary>This process's effective user id.</summary>
     public static uint CurrentUserId()
     {
-        // "Uid:\treal\teffective\tsaved\tfilesystem"
-        foreach (var line in File.ReadLines("/proc/self/status"))
+        // "Uid:\treal\teffective\tsaved\tfilesystem", read as bytes: a slave checks its parent with this at start, and
+        // text readers, splitting and culture-aware parsing would cost it more than the check itself.
+        var status = File.ReadAllBytes("/proc/self/status");
+        var line = status.AsSpan().IndexOf("\nUid:"u8);
+        if (line >= 0)
         {
-            if (line.StartsWith("Uid:", StringComparison.Ordinal))
+            var fields = status.AsSpan(line + 5);
+            for (var field = 0; field < 2; field++)
             {
-                var fields = line[4..].Split('\t', StringSplitOptions.RemoveEmptyEntries);
-                return uint.Parse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture);
+                while (!fields.IsEmpty && fields[0] == (byte)'\t')
+                {
+                    fields = fields[1..];
+                }
+
+                var end = fields.IndexOfAny((byte)'\t', (byte)'\n');
+                if (field == 1 && end > 0 && System.Buffers.Text.Utf8Parser.TryParse(fields[..end], out uint effective, out var consumed) && consumed == end)
+                {
+                    return effective;
+                }
+
+                fields = end < 0 ? default : fields[end..];
             }
         }
 
-        throw new IOException("/proc/self/status has no Uid line.");
+        throw new IOException("/proc/self/status has no readable Uid line.");
     }
 
     /// <summary>Whether the kernel credentials can be checked here (Linux, with /proc).</summary>

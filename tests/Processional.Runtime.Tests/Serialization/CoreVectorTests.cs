@@ -64,6 +64,64 @@ public sealed class CoreVectorTests
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
+    public Task The_non_generic_primitive_reads_and_writes_match_the_generic_ones_byte_for_byte()
+    {
+        var guid = Guid.Parse("00112233-4455-6677-8899-aabbccddeeff");
+
+        // Generic: the bytes every formatter writes.
+        var generic = new ArrayBufferWriter<byte>();
+        var writer = new ProcessionalWriter<ArrayBufferWriter<byte>>(ref generic);
+        writer.WriteUnmanaged<byte>(0xAB);
+        writer.WriteUnmanaged<bool>(true);
+        writer.WriteUnmanaged<int>(-2);
+        writer.WriteUnmanaged<uint>(0xDEADBEEF);
+        writer.WriteUnmanaged<ulong>(0x0102030405060708);
+        writer.WriteUnmanaged<Guid>(guid);
+        writer.Flush();
+
+        // Non-generic overloads, which calls with these types pick.
+        var plain = new ArrayBufferWriter<byte>();
+        var other = new ProcessionalWriter<ArrayBufferWriter<byte>>(ref plain);
+        other.WriteUnmanaged((byte)0xAB);
+        other.WriteUnmanaged(true);
+        other.WriteUnmanaged(-2);
+        other.WriteUnmanaged(0xDEADBEEFu);
+        other.WriteUnmanaged(0x0102030405060708ul);
+        other.WriteUnmanaged(guid);
+        other.Flush();
+
+        Assert.Equal(generic.WrittenSpan.ToArray(), plain.WrittenSpan.ToArray());
+
+        // Read back from one segment and from segments of 1 to 5 bytes (every value then crosses a boundary).
+        for (var segment = 0; segment <= 5; segment++)
+        {
+            var bytes = plain.WrittenSpan.ToArray();
+            var reader = segment == 0 ? new ProcessionalReader(bytes) : new ProcessionalReader(SegmentedSequence.Split(bytes, segment));
+            Assert.Equal(0xAB, reader.ReadByte());
+            Assert.Equal(1, reader.ReadByte());
+            Assert.Equal(-2, reader.ReadInt32());
+            Assert.Equal(0xDEADBEEFu, reader.ReadUInt32());
+            Assert.Equal(0x0102030405060708ul, reader.ReadUInt64());
+            Assert.Equal(guid, reader.ReadGuid());
+            Assert.Equal(0, reader.Remaining);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Short)]
+    public Task A_non_generic_read_past_the_end_fails_like_the_generic_one()
+    {
+        var bytes = new byte[] { 1, 2, 3 };
+
+        var generic = Assert.Throws<ProcessionalSerializationException>(() => new ProcessionalReader(bytes).ReadUnmanaged<ulong>());
+        var plain = Assert.Throws<ProcessionalSerializationException>(() => new ProcessionalReader(bytes).ReadUInt64());
+
+        Assert.Equal(generic.Message, plain.Message);
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Short)]
     public Task Values_spanning_segments_read_like_contiguous_ones()
     {
         var bytes = ProcessionalSerializer.Serialize("a string long enough to span several segments");

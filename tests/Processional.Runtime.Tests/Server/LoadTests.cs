@@ -2,6 +2,8 @@ using Processional.Rpc;
 
 namespace Processional.Tests.Server;
 
+// It compares the process's managed heap before and after: other tests running at the same time would move it.
+[Collection(nameof(MemoryMeasuringCollection))]
 public sealed class LoadTests
 {
     [Fact(Timeout = TestTimeouts.Long)]
@@ -66,3 +68,6 @@ public sealed class LoadTests
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 }
+
+[CollectionDefinition(nameof(MemoryMeasuringCollection), DisableParallelization = true)]
+public sealed class MemoryMeasuringCollection;

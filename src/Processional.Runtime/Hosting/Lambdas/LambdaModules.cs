@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.Loader;
 
@@ -11,20 +10,54 @@ namespace Processional.Hosting;
 /// </summary>
 internal static class LambdaModules
 {
-    private static readonly ConcurrentDictionary<Guid, string> s_knownPaths = new();
+    // A short locked list of a class rather than a concurrent dictionary keyed by Guid: a slave fills it before its first
+    // call, and this way the runtime's precompiled code does it (no JIT compilation of a dictionary instantiation).
+    private static readonly List<KnownAssembly> s_known = [];
+    private static readonly Lock s_lock = new();
     private static int s_resolverInstalled;
 
-    /// <summary>Records where the caller's assemblies are, so that this process can load them when a lambda needs one.</summary>
-    public static void AddKnown(IEnumerable<(Guid ModuleVersionId, string Path)> assemblies)
+    /// <summary>Records where one of the caller's assemblies is, so that this process can load it when a lambda needs it.</summary>
+    public static void AddKnown(Guid moduleVersionId, string path)
     {
-        foreach (var (mvid, path) in assemblies)
+        lock (s_lock)
         {
-            s_knownPaths.TryAdd(mvid, path);
+            if (KnownPath(moduleVersionId) is null)
+            {
+                s_known.Add(new KnownAssembly(moduleVersionId, path));
+            }
         }
 
         if (Interlocked.Exchange(ref s_resolverInstalled, 1) == 0)
         {
             AssemblyLoadContext.Default.Resolving += ResolveFromKnownPaths;
+        }
+    }
+
+    /// <summary>The recorded path of a module; the caller holds the lock.</summary>
+    private static string? KnownPath(Guid moduleVersionId)
+    {
+        foreach (var known in s_known)
+        {
+            if (known.ModuleVersionId == moduleVersionId)
+            {
+                return known.Path;
+            }
+        }
+
+        return null;
+    }
+
+    private static string[] KnownPaths()
+    {
+        lock (s_lock)
+        {
+            var paths = new string[s_known.Count];
+            for (var i = 0; i < paths.Length; i++)
+            {
+                paths[i] = s_known[i].Path;
+            }
+
+            return paths;
         }
     }
 
@@ -38,7 +71,13 @@ internal static class LambdaModules
             }
         }
 
-        if (s_knownPaths.TryGetValue(moduleVersionId, out var path))
+        string? path;
+        lock (s_lock)
+        {
+            path = KnownPath(moduleVersionId);
+        }
+
+        if (path is not null)
         {
             var loaded = AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
             if (loaded.ManifestModule.ModuleVersionId != moduleVersionId)
@@ -71,7 +110,7 @@ internal static class LambdaModules
 
     private static Assembly? ResolveFromKnownPaths(AssemblyLoadContext context, AssemblyName name)
     {
-        foreach (var path in s_knownPaths.Values)
+        foreach (var path in KnownPaths())
         {
             if (string.Equals(Path.GetFileNameWithoutExtension(path), name.Name, StringComparison.OrdinalIgnoreCase))
             {
@@ -94,4 +133,6 @@ internal static class LambdaModules
 
         return null;
     }
+
+    private sealed record KnownAssembly(Guid ModuleVersionId, string Path);
 }

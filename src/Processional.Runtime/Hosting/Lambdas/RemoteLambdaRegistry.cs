@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.ComponentModel;
 
 namespace Processional.Hosting;
@@ -7,7 +6,10 @@ namespace Processional.Hosting;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class RemoteLambdaRegistry
 {
-    private static readonly ConcurrentDictionary<ulong, RemoteLambda> s_lambdas = new();
+    // A locked Dictionary<ulong, …>, which the runtime has precompiled: a ConcurrentDictionary<ulong, …> would be compiled
+    // by the JIT in every slave before its first call.
+    private static readonly Dictionary<ulong, RemoteLambda> s_lambdas = [];
+    private static readonly Lock s_lock = new();
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Delegate, RemoteLambda> s_attached = new();
 
     /// <summary>Registers a call site's lambda. Called from generated module initializers.</summary>
@@ -15,7 +17,10 @@ public static class RemoteLambdaRegistry
     public static void Register(RemoteLambda lambda)
     {
         ArgumentNullException.ThrowIfNull(lambda);
-        s_lambdas[lambda.Id] = lambda;
+        lock (s_lock)
+        {
+            s_lambdas[lambda.Id] = lambda;
+        }
     }
 
     /// <summary>
@@ -37,10 +42,18 @@ public static class RemoteLambdaRegistry
 
     internal static RemoteLambda? Attached(Delegate func) => s_attached.TryGetValue(func, out var lambda) ? lambda : null;
 
+    private static bool TryGet(ulong id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RemoteLambda? lambda)
+    {
+        lock (s_lock)
+        {
+            return s_lambdas.TryGetValue(id, out lambda);
+        }
+    }
+
     /// <summary>Finds a lambda by id, loading its module (whose initializer registers it) when needed.</summary>
     internal static RemoteLambda Find(ulong id, Guid moduleVersionId)
     {
-        if (s_lambdas.TryGetValue(id, out var lambda))
+        if (TryGet(id, out var lambda))
         {
             return lambda;
         }
@@ -48,7 +61,7 @@ public static class RemoteLambdaRegistry
         var module = LambdaModules.Find(moduleVersionId)
             ?? throw new InvalidOperationException($"The module {moduleVersionId} of lambda {id:x16} is not loaded in this process, and its path is unknown.");
         System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(module.ModuleHandle);
-        return s_lambdas.TryGetValue(id, out lambda)
+        return TryGet(id, out lambda)
             ? lambda
             : throw new InvalidOperationException($"Lambda {id:x16} is not registered by its module {module.Name}: it was built from different code.");
     }

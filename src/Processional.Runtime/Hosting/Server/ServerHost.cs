@@ -32,6 +32,7 @@ internal static class ServerHost
     {
         var endpointText = Environment.GetEnvironmentVariable(EndpointVariable)!;
         var optionsText = Environment.GetEnvironmentVariable(OptionsVariable) ?? string.Empty;
+        ChildLauncher.AdoptProgramIdentity();
         ForgetEnvironment();
         var main = SlaveThread.CreateForCurrentThread("server main");
         ProcessionalServer server;
@@ -87,13 +88,6 @@ internal static class ServerHost
     {
         Environment.SetEnvironmentVariable(EndpointVariable, null);
         Environment.SetEnvironmentVariable(OptionsVariable, null);
-        var hooks = Environment.GetEnvironmentVariable(SlaveHost.StartupHooksVariable);
-        if (hooks is not null)
-        {
-            var own = typeof(ServerHost).Assembly.Location;
-            var rest = hooks.Split(Path.PathSeparator).Where(h => !string.Equals(h, own, StringComparison.Ordinal));
-            var remaining = string.Join(Path.PathSeparator, rest);
-            Environment.SetEnvironmentVariable(SlaveHost.StartupHooksVariable, remaining.Length == 0 ? null : remaining);
-        }
+        ChildLauncher.ForgetLaunchEnvironment();
     }
 }

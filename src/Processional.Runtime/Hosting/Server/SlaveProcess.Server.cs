@@ -54,34 +54,11 @@ public sealed partial class SlaveProcess
         Transport.Connection.CheckSupported(parsed, connectionOptions);
 
         var output = new OutputForwarder(processOptions);
-        var info = ProcessCommandLine.StartInfo();
-        info.RedirectStandardInput = true;
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        if (processOptions.WorkingDirectory is { } directory)
-        {
-            info.WorkingDirectory = directory;
-        }
-
-        foreach (var (key, value) in processOptions.Environment ?? new Dictionary<string, string?>())
-        {
-            if (value is null)
-            {
-                info.Environment.Remove(key);
-            }
-            else
-            {
-                info.Environment[key] = value;
-            }
-        }
-
-        info.Environment[ServerHost.EndpointVariable] = parsed.ToString();
-        info.Environment[ServerHost.OptionsVariable] = ServerHost.EncodeOptions(options, processOptions.StartTimeout);
-        var hook = typeof(ServerHost).Assembly.Location;
-        info.Environment[SlaveHost.StartupHooksVariable] = info.Environment.TryGetValue(SlaveHost.StartupHooksVariable, out var hooks) && !string.IsNullOrEmpty(hooks)
-            ? $"{hook}{Path.PathSeparator}{hooks}"
-            : hook;
-
+        var info = ChildLauncher.StartInfo(processOptions,
+        [
+            new(ServerHost.EndpointVariable, parsed.ToString()),
+            new(ServerHost.OptionsVariable, ServerHost.EncodeOptions(options, processOptions.StartTimeout)),
+        ]);
         var process = Process.Start(info) ?? throw new InvalidOperationException($"The server process could not be started ({info.FileName}).");
         var name = processOptions.Name ?? $"server-{process.Id}";
         output.Name = name;

@@ -1,0 +1,76 @@
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace Processional;
+
+/// <summary>
+/// The entry point of <c>Processional.Runtime.dll</c>, which the master starts directly (<see cref="SlaveStartMode.Direct"/>)
+/// with the program's runtime configuration and dependency files: it makes the program's assembly the entry assembly,
+/// then serves as a slave or server. Started any other way, it says what it is for and exits.
+/// </summary>
+internal static class ChildEntryPoint
+{
+    /// <summary>The exit code when started by hand (EX_USAGE).</summary>
+    public const int ExitUsage = 64;
+
+    private static int Main()
+    {
+        var program = Environment.GetEnvironmentVariable(ChildLauncher.ProgramVariable);
+        var role = SlaveHost.IsSlave ? 1 : ServerHost.IsServer ? 2 : 0;
+        if (string.IsNullOrEmpty(program) || role == 0)
+        {
+            ReportUsage();
+            return ExitUsage;
+        }
+
+        try
+        {
+            Assembly.SetEntryAssembly(LoadProgram(program));
+        }
+#pragma warning disable CA1031 // A program that cannot be loaded is reported on standard error, which the master shows in its start failure.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            ReportLoadFailure(program, ex);
+            return SlaveHost.ExitStartFailed;
+        }
+
+        if (role == 1)
+        {
+            SlaveHost.Run();
+        }
+        else
+        {
+            ServerHost.Run();
+        }
+
+        return 0;
+    }
+
+    /// <summary>The program's assembly, loaded as the runtime would (by name, from the trusted platform assemblies), or from its path.</summary>
+    private static Assembly LoadProgram(string path)
+    {
+        try
+        {
+            var assembly = AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(Path.GetFileNameWithoutExtension(path)));
+            if (string.Equals(assembly.Location, path, StringComparison.Ordinal))
+            {
+                return assembly;
+            }
+        }
+        catch (FileNotFoundException)
+        {
+        }
+
+        return AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+    }
+
+    // System.Console is reached through methods of their own, so that a slave does not load it to start.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ReportUsage() =>
+        Console.Error.WriteLine("Processional.Runtime.dll is a library. Its entry point only starts the slave and server processes of a Processional program.");
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ReportLoadFailure(string program, Exception exception) =>
+        Console.Error.WriteLine($"Processional could not load the program '{program}': {exception}");
+}
