@@ -25,14 +25,14 @@ internal static class SlaveDispatcher
     public static void Expose(RpcConnection rpc, SlaveThread main)
     {
         rpc.ExposeInternal(SlaveControl.MainName, new MainObject(), DispatchPolicy.Ordered, work => main.TryPost(work));
-        rpc.ExposeInternal(SlaveControl.ThreadsName, new ThreadsObject(main), DispatchPolicy.Concurrent, executor: null);
+        rpc.ExposeInternal(SlaveControl.ThreadsName, new ThreadsObject(main), DispatchPolicy.Concurrent, executor: null, inlineMethod: SlaveControl.Hello);
     }
 
     /// <summary>The same objects for a client of a server: lambdas run on the server's lambda thread; a client cannot stop the process this way.</summary>
     public static void ExposeForServer(RpcConnection rpc, SlaveThread main)
     {
         rpc.ExposeInternal(SlaveControl.MainName, new MainObject(), DispatchPolicy.Ordered, work => main.TryPost(work));
-        rpc.ExposeInternal(SlaveControl.ThreadsName, new ThreadsObject(main) { IsServer = true }, DispatchPolicy.Concurrent, executor: null);
+        rpc.ExposeInternal(SlaveControl.ThreadsName, new ThreadsObject(main) { IsServer = true }, DispatchPolicy.Concurrent, executor: null, inlineMethod: SlaveControl.Hello);
     }
 
     /// <summary>Reads a lambda and its captures off the request, rebuilds it, and runs it (its generated code completes the request).</summary>

@@ -37,6 +37,11 @@ public sealed partial class Multiplexer
     private bool _lastWasLargeData;
     private long _directBytesReceived;
 
+    // The synchronous reader's state (see IDirectReceiver.Available).
+    private readonly Lock _syncReadLock = new();
+    private bool _syncReading;
+    private bool _syncReadOver;
+
     /// <summary>Payload bytes received straight into channels' buffers (tests check that bulk data takes that path).</summary>
     internal long DirectBytesReceived => Volatile.Read(ref _directBytesReceived);
 
@@ -56,50 +61,11 @@ public sealed partial class Multiplexer
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
-                    var lost = new ConnectionLostException($"Reading from the peer failed: {ex.Message}", ex);
-                    Terminate(lost, lost, 0, null);
+                    ReadFailed(ex);
                     return;
                 }
 
-                if (Volatile.Read(ref _closedBy) is not null)
-                {
-                    return;
-                }
-
-                var buffer = result.Buffer;
-                Volatile.Write(ref _lastReceived, Environment.TickCount64);
-                SequencePosition consumed;
-                // What the frames' handlers send on this thread leaves in one write when the batch is done.
-                Writer.BeginBatch();
-                try
-                {
-                    consumed = ProcessFrames(buffer);
-                }
-                catch (ProtocolException ex)
-                {
-                    input.AdvanceTo(buffer.Start, buffer.End);
-                    var lost = new ConnectionLostException($"The connection was closed because the peer broke the protocol: {ex.Message}", ex);
-                    Terminate(lost, ex, Frame.GoAwayProtocolError, ex.Message);
-                    return;
-                }
-                finally
-                {
-                    Writer.EndBatch();
-                }
-
-                var remaining = buffer.Slice(consumed).Length;
-                input.AdvanceTo(consumed, buffer.End);
-                if (result.IsCompleted)
-                {
-                    var lost = new ConnectionLostException(
-                        _directInterrupted ? "The peer closed the connection in the middle of a Data frame's payload."
-                        : remaining == 0 ? "The peer closed the connection."
-                        : $"The peer closed the connection in the middle of a frame ({remaining} bytes of it received, at byte {_offset}).");
-                    Terminate(lost, lost, 0, null);
-                    return;
-                }
-
-                if (result.IsCanceled)
+                if (!OnRead(input, result))
                 {
                     return;
                 }
@@ -110,6 +76,110 @@ public sealed partial class Multiplexer
             input.Complete();
             ReleasePartialMessage();
         }
+    }
+
+    /// <summary>
+    /// The synchronous reader (over a <see cref="SocketTransport"/>): called on the receiving thread after each flush into
+    /// the input, after its completion, and by this side at the start and at shutdown; one caller at a time.
+    /// </summary>
+    void IDirectReceiver.Available()
+    {
+        lock (_syncReadLock)
+        {
+            // Once over, or re-entered from a handler that closed the connection (the outer call finishes).
+            if (_syncReadOver || _syncReading)
+            {
+                return;
+            }
+
+            var input = _transport.Input;
+            _syncReading = true;
+            var more = false;
+            try
+            {
+                ReadResult result;
+                try
+                {
+                    if (!input.TryRead(out result))
+                    {
+                        more = true;
+                        return;
+                    }
+                }
+#pragma warning disable CA1031 // Whatever the transport throws ends this connection; after a close it is expected.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    ReadFailed(ex);
+                    return;
+                }
+
+                // Closed meanwhile: the asynchronous loop would stop at its next read; this one stops now.
+                more = OnRead(input, result) && Volatile.Read(ref _closedBy) is null;
+            }
+            finally
+            {
+                _syncReading = false;
+                if (!more)
+                {
+                    _syncReadOver = true;
+                    input.Complete();
+                    ReleasePartialMessage();
+                    _readEnded!.TrySetResult();
+                }
+            }
+        }
+    }
+
+    private void ReadFailed(Exception ex)
+    {
+        var lost = new ConnectionLostException($"Reading from the peer failed: {ex.Message}", ex);
+        Terminate(lost, lost, 0, null);
+    }
+
+    /// <summary>Handles what one read of the input returned; false when reading is over (closed, ended, canceled, or the peer broke the protocol).</summary>
+    private bool OnRead(PipeReader input, ReadResult result)
+    {
+        if (Volatile.Read(ref _closedBy) is not null)
+        {
+            input.AdvanceTo(result.Buffer.Start);
+            return false;
+        }
+
+        var buffer = result.Buffer;
+        Volatile.Write(ref _lastReceived, Environment.TickCount64);
+        SequencePosition consumed;
+        // What the frames' handlers send on this thread leaves in one write when the batch is done.
+        Writer.BeginBatch();
+        try
+        {
+            consumed = ProcessFrames(buffer);
+        }
+        catch (ProtocolException ex)
+        {
+            input.AdvanceTo(buffer.Start, buffer.End);
+            var lost = new ConnectionLostException($"The connection was closed because the peer broke the protocol: {ex.Message}", ex);
+            Terminate(lost, ex, Frame.GoAwayProtocolError, ex.Message);
+            return false;
+        }
+        finally
+        {
+            Writer.EndBatch();
+        }
+
+        var remaining = buffer.Slice(consumed).Length;
+        input.AdvanceTo(consumed, buffer.End);
+        if (result.IsCompleted)
+        {
+            var lost = new ConnectionLostException(
+                _directInterrupted ? "The peer closed the connection in the middle of a Data frame's payload."
+                : remaining == 0 ? "The peer closed the connection."
+                : $"The peer closed the connection in the middle of a frame ({remaining} bytes of it received, at byte {_offset}).");
+            Terminate(lost, lost, 0, null);
+            return false;
+        }
+
+        return !result.IsCanceled;
     }
 
     /// <summary>Handles every whole frame in <paramref name="buffer"/>; returns where the first incomplete one starts.</summary>
@@ -479,9 +549,18 @@ public sealed partial class Multiplexer
         {
             // Channels opened before the peer's window was known start now.
             _peerWindow = (int)window;
-            foreach (var channel in _channels.Values)
+            if (_channels.Count == 1 && _channels.TryGetValue(0, out var rpc))
             {
-                channel.AddInitialCredit(window);
+                // The usual case (the settings are the peer's first frame): only channel 0 is open. Not enumerating
+                // spares every process's first connection the JIT compilation of the dictionary's enumerator.
+                rpc.AddInitialCredit(window);
+            }
+            else
+            {
+                foreach (var channel in _channels.Values)
+                {
+                    channel.AddInitialCredit(window);
+                }
             }
         }
     }

@@ -41,6 +41,7 @@ public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _readLoop;
+    private readonly TaskCompletionSource? _readEnded;
     private readonly IMessageHandler? _messageHandler;
     private readonly MessageWriter _messageWriter;
     private Timer? _keepAlive;
@@ -81,19 +82,23 @@ public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
             _keepAlive = new Timer(static state => ((Multiplexer)state!).OnKeepAliveTick(), this, interval, interval);
         }
 
-        // Over a socket with a receiving thread of its own, the reading loop runs on that thread from its first
-        // continuation on: one wake-up per message, no thread-pool hop.
+        Writer.FlushInBackground();
+
+        // Over a socket with a receiving thread of its own, that thread reads the input as the bytes arrive (one wake-up
+        // per message, no thread-pool hop, no asynchronous machinery); this side first takes what came before.
+        // Over any other transport, an asynchronous reading loop.
         if (transport is SocketTransport socketTransport)
         {
             _socketTransport = socketTransport;
-            socketTransport.DeliverInline(this);
+            _readEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _readLoop = _readEnded.Task;
+            socketTransport.ReadOnReceivingThread(this);
+            ((IDirectReceiver)this).Available();
         }
-
-        Writer.FlushInBackground();
-
-        // With a receiving thread, the loop's first read is started right here (it waits for that thread's first
-        // delivery): a Task.Run would start the thread pool for it, which a slave otherwise does not need to start.
-        _readLoop = _socketTransport is not null ? ReadLoopAsync() : Task.Run(ReadLoopAsync);
+        else
+        {
+            _readLoop = Task.Run(ReadLoopAsync);
+        }
     }
 
     /// <summary>Channel 0, reserved for RPC messages: open on both sides from the start, needing no open or accept.</summary>
@@ -440,6 +445,12 @@ public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
         {
             await Writer.CloseAsync(Options.DisposeTimeout).ConfigureAwait(false);
             _transport.Input.CancelPendingRead();
+            if (_readEnded is not null)
+            {
+                // The receiving thread reads only when bytes arrive: see the cancellation now.
+                ((IDirectReceiver)this).Available();
+            }
+
             if (_connection is not null)
             {
                 await _connection.DisposeAsync().ConfigureAwait(false);

@@ -14,6 +14,12 @@ internal sealed class ExportedObject
         Queue = policy == DispatchPolicy.Ordered || executor is not null ? new OrderedQueue(executor) : null;
     }
 
+    /// <summary>
+    /// With <see cref="DispatchPolicy.Concurrent"/>: a method so short that it runs right on the receiving thread instead of
+    /// the thread pool (a slave's hello: answering it then needs no thread pool, which a slave need not start at all).
+    /// </summary>
+    public uint? InlineMethod { get; init; }
+
     /// <summary>Writes the object by value, for a handle's FetchAsync (set for wrapped values only).</summary>
     public IRemoteValueWriter? ValueWriter { get; set; }
 
@@ -54,6 +60,10 @@ internal sealed class ExportedObject
         if (Queue is { } queue)
         {
             queue.Enqueue(work);
+        }
+        else if (InlineMethod is { } inline && work is IncomingCall { MethodId: var method } && method == inline)
+        {
+            work.Execute();
         }
         else
         {

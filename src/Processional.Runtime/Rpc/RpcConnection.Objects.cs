@@ -44,10 +44,10 @@ public sealed partial class RpcConnection
         Interlocked.Increment(ref _namedCount);
     }
 
-    /// <summary>Exposes a runtime-internal object, with its own executor (a slave's main thread).</summary>
-    internal void ExposeInternal(string name, object implementation, DispatchPolicy policy, Action<IThreadPoolWorkItem>? executor)
+    /// <summary>Exposes a runtime-internal object, with its own executor (a slave's main thread), or a method that runs inline (see <see cref="ExportedObject.InlineMethod"/>).</summary>
+    internal void ExposeInternal(string name, object implementation, DispatchPolicy policy, Action<IThreadPoolWorkItem>? executor, uint? inlineMethod = null)
     {
-        _objects.ExposeNamed(name, implementation, InterfacesOf(implementation.GetType(), implementation), policy, executor);
+        _objects.ExposeNamed(name, implementation, InterfacesOf(implementation.GetType(), implementation), policy, executor, inlineMethod);
         Interlocked.Increment(ref _namedCount);
     }
 

@@ -30,7 +30,7 @@ internal sealed class RpcObjectTable
         }
     }
 
-    public void ExposeNamed(string name, object target, RemoteInterfaceInfo[] interfaces, DispatchPolicy policy, Action<IThreadPoolWorkItem>? executor = null)
+    public void ExposeNamed(string name, object target, RemoteInterfaceInfo[] interfaces, DispatchPolicy policy, Action<IThreadPoolWorkItem>? executor = null, uint? inlineMethod = null)
     {
         var id = RpcObjectIds.ForName(name);
         lock (_lock)
@@ -42,7 +42,7 @@ internal sealed class RpcObjectTable
                     : $"The names '{name}' and '{existing.Name}' hash to the same object id; choose another name.");
             }
 
-            _byId[id] = new ExportedObject(id, name, target, interfaces, policy, executor);
+            _byId[id] = new ExportedObject(id, name, target, interfaces, policy, executor) { InlineMethod = inlineMethod };
         }
     }
 

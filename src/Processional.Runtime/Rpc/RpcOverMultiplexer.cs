@@ -62,7 +62,7 @@ internal sealed class RpcOverMultiplexer : IRpcTransport, IMessageHandler
         }
 
         _multiplexer.Completion.ContinueWith(
-            static (completion, state) => ((RpcOverMultiplexer)state!).OnCompletedAsync(completion),
+            static (completion, state) => { _ = ((RpcOverMultiplexer)state!).OnCompletedAsync(completion); },
             this,
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,

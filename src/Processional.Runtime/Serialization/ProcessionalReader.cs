@@ -67,60 +67,87 @@ public ref struct ProcessionalReader
 
     /// <summary>Reads a byte.</summary>
     /// <returns>The value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte ReadByte()
     {
+        if (_current.Length >= 1)
+        {
+            var value = Unsafe.ReadUnaligned<byte>(ref MemoryMarshal.GetReference(_current));
+            _current = _current[1..];
+            return value;
+        }
+
         Span<byte> scratch = stackalloc byte[1];
-        ReadInto(scratch);
-        return scratch[0];
+        ReadBlock(scratch);
+        return Unsafe.ReadUnaligned<byte>(ref MemoryMarshal.GetReference(scratch));
     }
 
     /// <summary>Reads a 32-bit integer from its raw little-endian bytes.</summary>
     /// <returns>The value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ReadInt32()
     {
+        if (_current.Length >= sizeof(int))
+        {
+            var value = Unsafe.ReadUnaligned<int>(ref MemoryMarshal.GetReference(_current));
+            _current = _current[sizeof(int)..];
+            return value;
+        }
+
         Span<byte> scratch = stackalloc byte[sizeof(int)];
-        ReadInto(scratch);
+        ReadBlock(scratch);
         return Unsafe.ReadUnaligned<int>(ref MemoryMarshal.GetReference(scratch));
     }
 
     /// <summary>Reads a 32-bit unsigned integer from its raw little-endian bytes.</summary>
     /// <returns>The value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadUInt32()
     {
+        if (_current.Length >= sizeof(uint))
+        {
+            var value = Unsafe.ReadUnaligned<uint>(ref MemoryMarshal.GetReference(_current));
+            _current = _current[sizeof(uint)..];
+            return value;
+        }
+
         Span<byte> scratch = stackalloc byte[sizeof(uint)];
-        ReadInto(scratch);
+        ReadBlock(scratch);
         return Unsafe.ReadUnaligned<uint>(ref MemoryMarshal.GetReference(scratch));
     }
 
     /// <summary>Reads a 64-bit unsigned integer from its raw little-endian bytes.</summary>
     /// <returns>The value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadUInt64()
     {
+        if (_current.Length >= sizeof(ulong))
+        {
+            var value = Unsafe.ReadUnaligned<ulong>(ref MemoryMarshal.GetReference(_current));
+            _current = _current[sizeof(ulong)..];
+            return value;
+        }
+
         Span<byte> scratch = stackalloc byte[sizeof(ulong)];
-        ReadInto(scratch);
+        ReadBlock(scratch);
         return Unsafe.ReadUnaligned<ulong>(ref MemoryMarshal.GetReference(scratch));
     }
 
     /// <summary>Reads a GUID from its 16 raw bytes.</summary>
     /// <returns>The value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Guid ReadGuid()
     {
-        Span<byte> scratch = stackalloc byte[16];
-        ReadInto(scratch);
-        return Unsafe.ReadUnaligned<Guid>(ref MemoryMarshal.GetReference(scratch));
-    }
-
-    /// <summary>Copies the next <c>destination.Length</c> bytes into <paramref name="destination"/>.</summary>
-    private void ReadInto(scoped Span<byte> destination)
-    {
-        if (_current.Length >= destination.Length)
+        if (_current.Length >= 16)
         {
-            _current[..destination.Length].CopyTo(destination);
-            _current = _current[destination.Length..];
-            return;
+            var value = Unsafe.ReadUnaligned<Guid>(ref MemoryMarshal.GetReference(_current));
+            _current = _current[16..];
+            return value;
         }
 
-        ReadBlock(destination);
+        Span<byte> scratch = stackalloc byte[16];
+        ReadBlock(scratch);
+        return Unsafe.ReadUnaligned<Guid>(ref MemoryMarshal.GetReference(scratch));
     }
 
     /// <summary>Reads an unmanaged value from its raw little-endian bytes.</summary>
@@ -186,7 +213,7 @@ public ref struct ProcessionalReader
     public bool TryReadCollectionHeader(out int length)
     {
         var offset = Consumed;
-        length = ReadUnmanaged<int>();
+        length = ReadInt32();
         if (length == WireFormat.NullCollection)
         {
             return false;
@@ -208,7 +235,7 @@ public ref struct ProcessionalReader
     public bool TryReadCollectionHeader(out int length, int minimumElementSize)
     {
         var offset = Consumed;
-        length = ReadUnmanaged<int>();
+        length = ReadInt32();
         if (length == WireFormat.NullCollection)
         {
             return false;
@@ -270,7 +297,7 @@ public ref struct ProcessionalReader
             case WireFormat.VarIntUInt32:
                 return ReadUnmanaged<uint>();
             case WireFormat.VarIntInt32:
-                return ReadUnmanaged<int>();
+                return ReadInt32();
             case WireFormat.VarIntUInt64:
                 var unsigned = ReadUnmanaged<ulong>();
                 if (unsigned > long.MaxValue)
@@ -303,7 +330,7 @@ public ref struct ProcessionalReader
     public string? ReadString()
     {
         var offset = Consumed;
-        var first = ReadUnmanaged<int>();
+        var first = ReadInt32();
         if (first == WireFormat.NullCollection)
         {
             return null;
@@ -332,7 +359,7 @@ public ref struct ProcessionalReader
         }
 
         var utf8Count = ~first;
-        var charCount = ReadUnmanaged<int>();
+        var charCount = ReadInt32();
         CheckStringBytes(utf8Count, offset);
         if (charCount < -1 || charCount > utf8Count)
         {
@@ -375,7 +402,7 @@ public ref struct ProcessionalReader
         where T : unmanaged
     {
         var offset = Consumed;
-        var length = ReadUnmanaged<int>();
+        var length = ReadInt32();
         if (length == WireFormat.NullCollection)
         {
             return null;
@@ -407,7 +434,7 @@ public ref struct ProcessionalReader
             return [];
         }
 
-        var length = ReadUnmanaged<int>();
+        var length = ReadInt32();
         if (length <= 0 || length > _options.MaxCollectionLength)
         {
             ThrowHelper.ThrowInvalid($"An array carried in shared memory has an invalid length {length}", offset);

@@ -23,4 +23,10 @@ internal interface IDirectReceiver
 
     /// <summary>The receiving thread is ending (end of stream, error, disposal): give up a direct target still held.</summary>
     void DirectEnded();
+
+    /// <summary>
+    /// Bytes were flushed into the input pipe, or it was completed: read them now (<see cref="System.IO.Pipelines.PipeReader.TryRead"/>),
+    /// on the receiving thread. The reader never waits on the pipe asynchronously.
+    /// </summary>
+    void Available();
 }

@@ -35,19 +35,27 @@ internal static class PeerCredentials
     /// <summary>The parent process id of <paramref name="processId"/>, or <see langword="null"/> if it is gone.</summary>
     public static int? ParentOf(int processId)
     {
-        string stat;
+        byte[] stat;
         try
         {
-            stat = File.ReadAllText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/stat");
+            stat = File.ReadAllBytes($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/stat");
         }
         catch (IOException)
         {
             return null;
         }
 
-        // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ', 3);
-        return fields.Length >= 2 && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : null;
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'. Read as bytes:
+        // a slave checks its parent with this at start, where text decoding and culture-aware parsing cost more.
+        var afterName = stat.AsSpan().LastIndexOf((byte)')');
+        if (afterName < 0 || afterName + 4 >= stat.Length)
+        {
+            return null;
+        }
+
+        var fields = stat.AsSpan(afterName + 2);
+        var space = fields.IndexOf((byte)' ');
+        return space >= 0 && System.Buffers.Text.Utf8Parser.TryParse(fields[(space + 1)..], out int parent, out var consumed) && consumed > 0 && parent >= 0 ? parent : null;
     }
 
     /// <summary>

@@ -8,8 +8,8 @@ namespace Processional.Transport;
 /// <summary>
 /// A connected socket seen as an <see cref="IDuplexPipe"/>, driven by a thread of its own instead of .NET's socket
 /// engine: the receiving thread sleeps in the kernel (<c>poll</c>) until bytes arrive, receives them straight into the
-/// input pipe's memory and, once a multiplexer reads the pipe (<see cref="DeliverInline"/>), runs the multiplexer's
-/// reading loop right there. A message thus costs one kernel wake-up, as with a blocking read of a raw socket; through
+/// input pipe's memory and, once a multiplexer reads the pipe (<see cref="ReadOnReceivingThread"/>), has the multiplexer
+/// read it right there. A message thus costs one kernel wake-up, as with a blocking read of a raw socket; through
 /// .NET's asynchronous sockets it costs two or three (the engine's epoll thread, then a thread-pool thread).
 /// Writes go out on the writer's own thread (<see cref="SocketSender"/>).
 /// </summary>
@@ -37,7 +37,6 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
 
     private readonly Socket _socket;
     private readonly Pipe _input;
-    private readonly DeferredInlineScheduler _scheduler = new();
     private readonly SocketSender _output;
     private readonly TaskCompletionSource _receiverEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _receiver;
@@ -60,7 +59,7 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
 
         TrySetBufferSizes(socket);
         _input = new Pipe(new PipeOptions(
-            readerScheduler: _scheduler,
+            readerScheduler: PipeScheduler.ThreadPool,
             writerScheduler: PipeScheduler.Inline,
             pauseWriterThreshold: PauseThreshold,
             resumeWriterThreshold: PauseThreshold / 2,
@@ -92,16 +91,15 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
     internal bool HasSendingThread => _output.HasSendingThread;
 
     /// <summary>
-    /// From now on, the reader's continuations run on the receiving thread, where the bytes arrive. The multiplexer
-    /// calls it when it takes the connection over; during the handshake they run on the thread pool, because they lead
-    /// back into the caller's code.
+    /// From now on, <paramref name="reader"/> reads the input on the receiving thread, where the bytes arrive: after
+    /// each flush into the pipe (and after its completion) the thread calls <see cref="IDirectReceiver.Available"/>, and
+    /// the reader takes what is there with <see cref="PipeReader.TryRead"/>. One wake-up per message, and no
+    /// asynchronous machinery (which a slave would otherwise compile before its first call). The multiplexer calls it
+    /// when it takes the connection over; until then (the handshake) the pipe is read asynchronously, with continuations
+    /// on the thread pool, because they lead back into the caller's code.
     /// </summary>
-    /// <param name="direct">Takes large payloads straight from the socket, or <see langword="null"/>.</param>
-    public void DeliverInline(IDirectReceiver? direct)
-    {
-        _direct = direct;
-        _scheduler.RunInline();
-    }
+    /// <param name="reader">The multiplexer; it also takes large payloads straight from the socket.</param>
+    public void ReadOnReceivingThread(IDirectReceiver reader) => _direct = reader;
 
     /// <summary>Whether the caller runs on the receiving thread (inline, between two receives).</summary>
     public bool IsReceivingThread => Thread.CurrentThread == _receiver;
@@ -259,6 +257,7 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
                     }
 
                     var pushed = writer.FlushAsync();
+                    direct!.Available();
                     if ((pushed.IsCompletedSuccessfully ? pushed.Result : Wait(pushed)).IsCompleted)
                     {
                         break;
@@ -297,8 +296,10 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
                     size = received == memory.Length ? Math.Min(size * 2, MaximumReceiveSize) : MinimumReceiveSize;
                 }
 
-                // With the multiplexer reading, this runs its reading loop, here and now.
+                // With the multiplexer reading, it reads here and now (read again: it may have taken over meanwhile,
+                // after its own first look at the pipe).
                 var flush = writer.FlushAsync();
+                _direct?.Available();
                 var result = flush.IsCompletedSuccessfully ? flush.Result : Wait(flush);
                 if (result.IsCompleted)
                 {
@@ -321,6 +322,9 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
         {
             _direct?.DirectEnded();
             writer.Complete(error is null || Volatile.Read(ref _disposed) != 0 ? null : new IOException($"Receiving from the peer failed: {error.Message}", error));
+
+            // The reader sees the end (or the error) here, as it saw the bytes.
+            _direct?.Available();
         }
         finally
         {
