@@ -62,7 +62,11 @@ public abstract class RemoteLambda
 
     /// <summary>The layout of the captured variables in a closure of type <paramref name="closureType"/>.</summary>
     internal CaptureLayout LayoutFor(Type closureType, MethodInfo method) =>
-        _layouts.TryGetValue(closureType, out var layout) ? layout : _layouts.GetOrAdd(closureType, type => CaptureLayout.Create(type, method, this));
+        _layouts.TryGetValue(closureType, out var layout) ? layout : AddLayout(closureType, method);
+
+    // Apart, so that the closure of its lambda is only allocated when a layout is made.
+    private CaptureLayout AddLayout(Type closureType, MethodInfo method) =>
+        _layouts.GetOrAdd(closureType, type => CaptureLayout.Create(type, method, this));
 
     /// <summary>Finds the lambda's compiled method in this process, from what the caller sent.</summary>
     internal MethodInfo ResolveMethod(Guid moduleVersionId, int metadataToken)
