@@ -23,28 +23,42 @@ internal static class ChildEntryPoint
             return ExitUsage;
         }
 
-        try
-        {
-            Assembly.SetEntryAssembly(LoadProgram(program));
-        }
-#pragma warning disable CA1031 // A program that cannot be loaded is reported on standard error, which the master shows in its start failure.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            ReportLoadFailure(program, ex);
-            return SlaveHost.ExitStartFailed;
-        }
-
         if (role == 1)
         {
-            SlaveHost.Run();
+            // The program is loaded while the master answers the slave's hello.
+            SlaveHost.Run(() => BecomeProgram(program));
         }
         else
         {
+            try
+            {
+                BecomeProgram(program);
+            }
+#pragma warning disable CA1031 // A program that cannot be loaded is reported on standard error, which the master shows in its start failure.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                ReportLoadFailure(ex);
+                return SlaveHost.ExitStartFailed;
+            }
+
             ServerHost.Run();
         }
 
         return 0;
+    }
+
+    /// <summary>Makes the program's assembly this process's entry assembly, as it is in the master.</summary>
+    private static void BecomeProgram(string program)
+    {
+        try
+        {
+            Assembly.SetEntryAssembly(LoadProgram(program));
+        }
+        catch (Exception ex) when (ex is IOException or BadImageFormatException or ArgumentException)
+        {
+            throw new InvalidOperationException($"Processional could not load the program '{program}': {ex.Message}", ex);
+        }
     }
 
     /// <summary>The program's assembly, loaded as the runtime would (by name, from the trusted platform assemblies), or from its path.</summary>
@@ -71,6 +85,5 @@ internal static class ChildEntryPoint
         Console.Error.WriteLine("Processional.Runtime.dll is a library. Its entry point only starts the slave and server processes of a Processional program.");
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void ReportLoadFailure(string program, Exception exception) =>
-        Console.Error.WriteLine($"Processional could not load the program '{program}': {exception}");
+    private static void ReportLoadFailure(Exception exception) => Console.Error.WriteLine(exception.Message);
 }

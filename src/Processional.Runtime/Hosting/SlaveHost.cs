@@ -30,18 +30,26 @@ internal static class SlaveHost
         !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SlaveVariable)) && ParentChildConnection.HasParent;
 
     /// <summary>Serves the master on the calling (main) thread; never returns.</summary>
-    public static void Run()
+    /// <param name="becomeProgram">
+    /// Makes the process the program (a direct start loads its assembly); runs while the master answers the hello.
+    /// </param>
+    public static void Run(Action? becomeProgram = null)
     {
         var name = Environment.GetEnvironmentVariable(SlaveVariable)!;
-
-        // The handshake needs this process's program identity: the master's modules, checked against the files here.
-        ChildLauncher.AdoptProgramIdentity();
-        ForgetSlaveEnvironment();
-        var main = SlaveThread.CreateForCurrentThread($"{name} main");
+        SlaveThread? main = null;
         RpcConnection rpc;
         try
         {
-            rpc = Connect(main);
+            // The slave's own preparation runs once its hello is sent, while the master answers it. The handshake's
+            // next step needs this process's identity: the master's modules, checked against the files here.
+            var connection = ConnectToMaster(() =>
+            {
+                becomeProgram?.Invoke();
+                ChildLauncher.AdoptProgramIdentity();
+                ForgetSlaveEnvironment();
+                main = SlaveThread.CreateForCurrentThread($"{name} main");
+            });
+            rpc = Serve(connection, main!);
         }
 #pragma warning disable CA1031 // Anything that stops the slave from starting is reported to the master through standard error.
         catch (Exception ex)
@@ -59,7 +67,7 @@ internal static class SlaveHost
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
 
-        main.RunLoopHere();
+        main!.RunLoopHere();
         FlushOutput();
         Environment.Exit(s_stopping ? ExitStopped : ExitMasterLost);
     }
@@ -72,9 +80,9 @@ internal static class SlaveHost
     }
 
     /// <summary>Connects to the master on this thread (blocking: the slave has nothing else to do until it is connected).</summary>
-    private static RpcConnection Connect(SlaveThread main)
+    private static Connection ConnectToMaster(Action prepare)
     {
-        var connection = ParentChildConnection.ConnectToParent();
+        var connection = ParentChildConnection.ConnectToParent(whileWaiting: prepare);
         if (!connection.RemoteIdentity.Program.Equals(ProgramIdentity.Current))
         {
             connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -82,13 +90,17 @@ internal static class SlaveHost
                 $"The master runs another program: its modules are {connection.RemoteIdentity.Program}; this process's are {ProgramIdentity.Current}.");
         }
 
-        return RpcOverMultiplexer.Start(connection, new RpcConnectionOptions { Name = "connection to the master", Serializer = SharedArena.SerializerOptions(SharedArena.ThresholdFromEnvironment()) }, configure: rpc =>
+        return connection;
+    }
+
+    /// <summary>Runs the RPC connection over <paramref name="connection"/>, its calls on <paramref name="main"/>.</summary>
+    private static RpcConnection Serve(Connection connection, SlaveThread main) =>
+        RpcOverMultiplexer.Start(connection, new RpcConnectionOptions { Name = "connection to the master", Serializer = SharedArena.SerializerOptions(SharedArena.ThresholdFromEnvironment()) }, configure: rpc =>
         {
             rpc.DefaultExecutor = work => main.TryPost(work);
             SlaveDispatcher.Expose(rpc, main);
             Master = rpc;
         });
-    }
 
     private static void OnMasterGone(SlaveThread main)
     {

@@ -112,6 +112,12 @@ public sealed partial class SlaveProcess : IAsyncDisposable, IDisposable
                 var failure = await core.StartFailureAsync("did not connect in time", null).ConfigureAwait(false);
                 throw new TimeoutException($"Slave '{name}' did not connect within {options.StartTimeout}. {failure.Message}", failure);
             }
+            catch (IOException ex)
+            {
+                // The slave went away in the middle of the handshake (it failed while making itself ready, which it does
+                // while the handshake runs): report it as a start failure, with its exit code and last words.
+                throw await core.StartFailureAsync("failed during its handshake", ex).ConfigureAwait(false);
+            }
 
             if (!connection.RemoteIdentity.Program.Equals(ProgramIdentity.Current))
             {

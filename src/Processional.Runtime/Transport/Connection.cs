@@ -95,9 +95,10 @@ public sealed class Connection : IAsyncDisposable
 
     /// <summary>
     /// Connects to a Unix socket listener that is already listening and runs the handshake, blocking the calling thread
-    /// throughout (<see cref="Handshake.Run"/>): for a slave connecting to its master at start, with nothing else to do.
+    /// throughout (<see cref="Handshake.Run"/>): for a slave connecting to its master at start. <paramref name="whileWaiting"/>
+    /// runs once this side's hello is sent, while the peer answers.
     /// </summary>
-    internal static Connection ConnectBlocking(Endpoint endpoint, ConnectionOptions options)
+    internal static Connection ConnectBlocking(Endpoint endpoint, ConnectionOptions options, Action? whileWaiting = null)
     {
         if (endpoint.Kind != EndpointKind.Unix)
         {
@@ -117,8 +118,14 @@ public sealed class Connection : IAsyncDisposable
                 throw new IOException($"Could not connect to {peer}: {ex.Message}", ex);
             }
 
-            var kernelProcessId = PeerCredentials.VerifyBeforeHandshake(socket, options, peer);
-            var handshake = PeerCredentials.ConfirmAfterHandshake(Handshake.Run(socket, ConnectionRole.Client, options, peer), kernelProcessId, peer);
+            // The peer is checked before anything it sent is read (its hello is not: this side's own goes first).
+            int? kernelProcessId = null;
+            var handshake = Handshake.Run(socket, ConnectionRole.Client, options, peer, afterHelloSent: () =>
+            {
+                whileWaiting?.Invoke();
+                kernelProcessId = PeerCredentials.VerifyBeforeHandshake(socket, options, peer);
+            });
+            handshake = PeerCredentials.ConfirmAfterHandshake(handshake, kernelProcessId, peer);
 
             // The handshake read exactly its own bytes: whatever the peer sent after it is still in the socket, for the transport.
             var transport = CreateTransport(socket, options);

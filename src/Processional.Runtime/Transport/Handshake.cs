@@ -192,7 +192,15 @@ internal static class Handshake
     /// to its master — this costs a fraction of the asynchronous path's start-up (no state machines, pipes or timer thread).
     /// The steps and every check are those of <see cref="RunAsync"/>.
     /// </summary>
-    public static HandshakeResult Run(System.Net.Sockets.Socket socket, ConnectionRole role, ConnectionOptions options, string peer)
+    /// <param name="socket">The connected socket.</param>
+    /// <param name="role">This side's role.</param>
+    /// <param name="options">Secret, timeout, identity and version.</param>
+    /// <param name="peer">How error messages name the peer.</param>
+    /// <param name="afterHelloSent">
+    /// Runs once this side's hello is sent, before anything from the peer is read: work of this side's own that
+    /// overlaps the peer's answer (a slave makes itself ready meanwhile), and the kernel's check of the peer.
+    /// </param>
+    public static HandshakeResult Run(System.Net.Sockets.Socket socket, ConnectionRole role, ConnectionOptions options, string peer, Action? afterHelloSent = null)
     {
         var timeout = options.HandshakeTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, Math.Min(int.MaxValue, options.HandshakeTimeout.TotalMilliseconds));
         socket.Blocking = true;
@@ -204,6 +212,7 @@ internal static class Handshake
             state.Begin("sending this side's hello", 0);
             var localHello = CreateHello(role, options);
             state.Send(localHello);
+            afterHelloSent?.Invoke();
 
             state.Begin("waiting for the peer's hello", HelloLength);
             var remoteHello = new byte[HelloLength];

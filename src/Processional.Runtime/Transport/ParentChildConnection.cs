@@ -51,13 +51,22 @@ public static class ParentChildConnection
     /// <summary>
     /// <see cref="ConnectToParentAsync"/> on the calling thread, blocking until connected (a slave at start): the parent
     /// listens before it starts the child, so the connection is made at once; the handshake timeout bounds the rest.
+    /// <paramref name="whileWaiting"/> runs while the parent answers this side's hello (or before connecting, elsewhere).
     /// </summary>
-    internal static Connection ConnectToParent(ConnectionOptions? options = null)
+    internal static Connection ConnectToParent(ConnectionOptions? options = null, Action? whileWaiting = null)
     {
         var (endpoint, connectionOptions) = ParentEndpoint(options);
-        var connection = endpoint.Kind == EndpointKind.Unix
-            ? Connection.ConnectBlocking(endpoint, connectionOptions)
-            : Connection.ConnectAsync(endpoint, connectionOptions).GetAwaiter().GetResult();
+        Connection connection;
+        if (endpoint.Kind == EndpointKind.Unix)
+        {
+            connection = Connection.ConnectBlocking(endpoint, connectionOptions, whileWaiting);
+        }
+        else
+        {
+            whileWaiting?.Invoke();
+            connection = Connection.ConnectAsync(endpoint, connectionOptions).GetAwaiter().GetResult();
+        }
+
         ForgetParentEnvironment();
         return connection;
     }
