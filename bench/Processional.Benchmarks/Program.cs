@@ -26,6 +26,11 @@ if (args.Length == 1 && args[0] == "--slave-memory")
     return await SlaveMemory.RunAsync();
 }
 
+if (args.Length is 1 or 2 && args[0] == "--slave-start-pairs")
+{
+    return await SlaveStartPairs.RunAsync(args.Length == 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40);
+}
+
 if (args.Length == 5 && args[0] == "--server-peer")
 {
     return await Processional.Benchmarks.Server.ServerBenchPeer.RunAsync(args[1], args[2], args[3], args[4]);

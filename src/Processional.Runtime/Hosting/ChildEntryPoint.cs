@@ -25,8 +25,39 @@ internal static class ChildEntryPoint
 
         if (role == 1)
         {
-            // The program is loaded while the master answers the slave's hello.
-            SlaveHost.Run(() => BecomeProgram(program));
+            // The program is made ready on a second thread while this one connects (a process's first socket alone
+            // costs milliseconds): its assembly loaded and made the entry assembly, its identity checked against the
+            // master's, its module initializer run (which registers its lambdas, as it ran in the master before Main).
+            // The handshake waits for it once the slave's hello is sent.
+            Exception? failure = null;
+            var preparing = new Thread(() =>
+            {
+                try
+                {
+                    BecomeProgram(program);
+                    ChildLauncher.AdoptProgramIdentity();
+                    System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(Assembly.GetEntryAssembly()!.ManifestModule.ModuleHandle);
+                }
+#pragma warning disable CA1031 // Handed to the main thread, which reports it as the slave's start failure.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    failure = ex;
+                }
+            })
+            {
+                IsBackground = true,
+                Name = "Processional start",
+            };
+            preparing.UnsafeStart();
+            SlaveHost.Run(() =>
+            {
+                preparing.Join();
+                if (failure is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                }
+            });
         }
         else
         {

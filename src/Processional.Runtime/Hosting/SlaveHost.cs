@@ -30,10 +30,11 @@ internal static class SlaveHost
         !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SlaveVariable)) && ParentChildConnection.HasParent;
 
     /// <summary>Serves the master on the calling (main) thread; never returns.</summary>
-    /// <param name="becomeProgram">
-    /// Makes the process the program (a direct start loads its assembly); runs while the master answers the hello.
+    /// <param name="programReady">
+    /// Waits until the process is the program, its identity adopted (a direct start does that on another thread); runs
+    /// while the master answers the hello. Without it, the identity is adopted then.
     /// </param>
-    public static void Run(Action? becomeProgram = null)
+    public static void Run(Action? programReady = null)
     {
         var name = Environment.GetEnvironmentVariable(SlaveVariable)!;
         SlaveThread? main = null;
@@ -44,8 +45,15 @@ internal static class SlaveHost
             // next step needs this process's identity: the master's modules, checked against the files here.
             var connection = ConnectToMaster(() =>
             {
-                becomeProgram?.Invoke();
-                ChildLauncher.AdoptProgramIdentity();
+                if (programReady is null)
+                {
+                    ChildLauncher.AdoptProgramIdentity();
+                }
+                else
+                {
+                    programReady();
+                }
+
                 ForgetSlaveEnvironment();
                 main = SlaveThread.CreateForCurrentThread($"{name} main");
             });
