@@ -240,6 +240,42 @@ public sealed class MessageModeTests
         Assert.Equal("Processional receiver", threads.Threads[1]);
     }
 
+    [Fact(Timeout = TestTimeouts.Short)]
+    public async Task Messages_that_arrived_before_the_multiplexer_took_over_are_handled_by_it_first_then_on_the_receiving_thread()
+    {
+        using var dir = new TempSocketDirectory();
+        await using var listener = await ConnectionListener.ListenAsync(Endpoint.Unix(dir.File("s.sock")));
+        var connecting = Connection.ConnectAsync(listener.LocalEndpoint);
+        var accepted = await listener.AcceptAsync();
+        await using var client = Multiplexer.Start(await connecting, _ => new Collector(0));
+        client.SendMessage("one"u8);
+        client.SendMessage("two"u8);
+
+        // Wait (peeking, consuming nothing) until the client's settings and both messages sit in the server's input.
+        var input = accepted.Transport.Input;
+        await MultiplexerTests.WaitUntilAsync(() =>
+        {
+            var seen = input.TryRead(out var peek) ? peek.Buffer.Length : 0;
+            if (seen > 0)
+            {
+                input.AdvanceTo(peek.Buffer.Start);
+            }
+
+            return seen >= Frame.HeaderLength + Frame.SettingsLength + (2 * (Frame.HeaderLength + 3));
+        }, "the bytes arrived before the server's multiplexer started");
+
+        var handled = new Collector(3, recordThread: true);
+        await using var server = Multiplexer.Start(accepted, _ => handled);
+
+        // Both were read by the multiplexer's first look at its input, on the thread that started it (this one, not the
+        // receiving thread); what comes next is read where it arrives.
+        Assert.Equal(["one"u8.ToArray(), "two"u8.ToArray()], handled.Messages);
+        Assert.All(handled.Threads, name => Assert.NotEqual("Processional receiver", name));
+        client.SendMessage("three"u8);
+        await handled.All;
+        Assert.Equal("Processional receiver", handled.Threads[2]);
+    }
+
     [Theory(Timeout = TestTimeouts.Long)]
     [InlineData(true)]
     [InlineData(false)]
