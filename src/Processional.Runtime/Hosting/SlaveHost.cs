@@ -21,6 +21,8 @@ internal static class SlaveHost
     public const int ExitStartFailed = 71;
     public const int ExitIdentityMismatch = 72;
 
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
     private static volatile bool s_stopping;
 
     /// <summary>In a slave process: the connection to its master.</summary>
@@ -76,8 +78,31 @@ internal static class SlaveHost
             TaskScheduler.Default);
 
         main!.RunLoopHere();
+        if (s_stopping)
+        {
+            CloseGracefully(rpc);
+        }
+
         FlushOutput();
         Environment.Exit(s_stopping ? ExitStopped : ExitMasterLost);
+    }
+
+    /// <summary>
+    /// A graceful stop closes the connection before the process ends, so that what was sent before — the replies of
+    /// the last calls, the stop's own — leaves the process (an exit at once could cut off replies still in the
+    /// connection's buffers or with its sending thread). Bounded: a master that no longer reads does not hold the exit.
+    /// </summary>
+    private static void CloseGracefully(RpcConnection rpc)
+    {
+        try
+        {
+            rpc.DisposeAsync().AsTask().Wait(CloseTimeout);
+        }
+#pragma warning disable CA1031 // The process ends either way.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     /// <summary>The master asked the slave to stop: the main thread finishes what it was sent, then the process exits.</summary>
