@@ -600,7 +600,7 @@ public sealed partial class Multiplexer
             return;
         }
 
-        if (!_accepted.Writer.TryWrite(channel))
+        if (!Accepted.Writer.TryWrite(channel))
         {
             channel.Abandon(new ObjectDisposedException(ToString()));
         }

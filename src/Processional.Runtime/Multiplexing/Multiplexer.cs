@@ -37,7 +37,9 @@ public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
     // ConcurrentDictionary<uint, …> would cost every process's first connection a few dozen JIT compilations.
     private readonly Dictionary<ulong, MultiplexedChannel> _channels = [];
     private readonly object _channelsLock = new();
-    private readonly Channel<MultiplexedChannel> _accepted = Channel.CreateUnbounded<MultiplexedChannel>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
+    // Made when first needed (the peer opens a channel, or this side waits for one): a connection that only carries
+    // messages — a slave's — never loads System.Threading.Channels for it.
+    private Channel<MultiplexedChannel>? _accepted;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _readLoop;
@@ -98,6 +100,29 @@ public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
         else
         {
             _readLoop = Task.Run(ReadLoopAsync);
+        }
+    }
+
+    /// <summary>The channels the peer opened that wait for <see cref="AcceptChannelAsync"/>; completed with the reason once closed.</summary>
+    private Channel<MultiplexedChannel> Accepted
+    {
+        get
+        {
+            if (Volatile.Read(ref _accepted) is { } existing)
+            {
+                return existing;
+            }
+
+            var created = Channel.CreateUnbounded<MultiplexedChannel>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
+            var accepted = Interlocked.CompareExchange(ref _accepted, created, null) ?? created;
+
+            // Made after the close (which completes the queue it finds): completed here. Either order completes it.
+            if (Volatile.Read(ref _closedBy) is { } closedBy)
+            {
+                accepted.Writer.TryComplete(closedBy);
+            }
+
+            return accepted;
         }
     }
 
@@ -313,7 +338,7 @@ public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
     {
         try
         {
-            return await _accepted.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return await Accepted.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (ChannelClosedException)
         {
@@ -421,8 +446,9 @@ public sealed partial class Multiplexer : IAsyncDisposable, IDirectReceiver
             channel.Abort(channelException);
         }
 
-        _accepted.Writer.TryComplete(channelException);
-        while (_accepted.Reader.TryRead(out var unclaimed))
+        var accepted = Volatile.Read(ref _accepted);
+        accepted?.Writer.TryComplete(channelException);
+        while (accepted is not null && accepted.Reader.TryRead(out var unclaimed))
         {
             unclaimed.Abandon(channelException);
         }
