@@ -27,13 +27,15 @@ internal static class ChildEntryPoint
         {
             // The program is made ready on a second thread while this one connects (a process's first socket alone
             // costs milliseconds): its assembly loaded and made the entry assembly, its identity checked against the
-            // master's, its module initializer run (which registers its lambdas, as it ran in the master before Main).
+            // master's, its module initializer run (which registers its lambdas, as it ran in the master before Main);
+            // and its user and parent read, for checking who listens at the master's socket.
             // The handshake waits for it once the slave's hello is sent.
             Exception? failure = null;
             var preparing = new Thread(() =>
             {
                 try
                 {
+                    Transport.PeerCredentials.LearnSelf();
                     BecomeProgram(program);
                     ChildLauncher.AdoptProgramIdentity();
                     System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(Assembly.GetEntryAssembly()!.ManifestModule.ModuleHandle);

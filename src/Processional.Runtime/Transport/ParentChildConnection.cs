@@ -121,12 +121,15 @@ public static class ParentChildConnection
     }
 
     /// <summary>The listening peer must be this process's parent (or an ancestor), running as the same user.</summary>
+    /// <remarks>
+    /// This process's user and parent are read when the check runs (a slave learns them on another thread meanwhile:
+    /// <see cref="PeerCredentials.LearnSelf"/>).
+    /// </remarks>
     private static PeerCredentials.Check ParentOfThisProcess()
     {
         var self = Environment.ProcessId;
-        var user = PeerCredentials.CurrentUserId();
         return (processId, userId) =>
-            userId != user ? $"it runs as user {userId}, not {user}"
+            userId != PeerCredentials.CurrentUserId() ? $"it runs as user {userId}, not {PeerCredentials.CurrentUserId()}"
             : !PeerCredentials.IsAncestor(processId, self) ? $"process {processId} is not this process's parent (or an ancestor)"
             : null;
     }

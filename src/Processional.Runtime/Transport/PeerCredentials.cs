@@ -32,8 +32,44 @@ internal static class PeerCredentials
         return (BitConverter.ToInt32(credentials), BitConverter.ToUInt32(credentials[4..]));
     }
 
+    // This process's effective user and parent, read once (-1: not yet). A slave learns them on a second thread while
+    // its main thread connects, so that checking its parent then costs no file reads.
+    private static long s_userId = -1;
+    private static int s_parent = -1;
+
+    /// <summary>Reads this process's user and parent now, so that the checks that need them find them known.</summary>
+    public static void LearnSelf()
+    {
+        _ = CurrentUserId();
+        _ = ParentOf(Environment.ProcessId);
+    }
+
     /// <summary>The parent process id of <paramref name="processId"/>, or <see langword="null"/> if it is gone.</summary>
     public static int? ParentOf(int processId)
+    {
+        if (processId != Environment.ProcessId)
+        {
+            return ReadParent(processId);
+        }
+
+        // This process's parent, once known, is kept: a process that lost its parent is adopted, but this is asked only
+        // to check who listens at the start, while the parent that started it is waiting.
+        var known = Volatile.Read(ref s_parent);
+        if (known >= 0)
+        {
+            return known;
+        }
+
+        var parent = ReadParent(processId);
+        if (parent is { } value)
+        {
+            Volatile.Write(ref s_parent, value);
+        }
+
+        return parent;
+    }
+
+    private static int? ReadParent(int processId)
     {
         byte[] stat;
         try
@@ -83,8 +119,21 @@ internal static class PeerCredentials
         return false;
     }
 
-    /// <summary>This process's effective user id.</summary>
+    /// <summary>This process's effective user id (read once).</summary>
     public static uint CurrentUserId()
+    {
+        var known = Interlocked.Read(ref s_userId);
+        if (known >= 0)
+        {
+            return (uint)known;
+        }
+
+        var user = ReadUserId();
+        Interlocked.Exchange(ref s_userId, user);
+        return user;
+    }
+
+    private static uint ReadUserId()
     {
         // "Uid:\treal\teffective\tsaved\tfilesystem", read as bytes: a slave checks its parent with this at start, and
         // text readers, splitting and culture-aware parsing would cost it more than the check itself.
