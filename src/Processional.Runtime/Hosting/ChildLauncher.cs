@@ -73,9 +73,6 @@ internal static class ChildLauncher
         return info;
     }
 
-    /// <summary>Why this program cannot be started directly, or <see langword="null"/> when it can.</summary>
-    public static string? DirectLaunchUnavailableReason => s_direct.Value.Reason;
-
     /// <summary>
     /// In a child: takes the master's program identity from the environment and makes this process's identity those
     /// modules as found here (see <see cref="Transport.ProgramIdentity.AdoptVerified"/>); without it (a child started

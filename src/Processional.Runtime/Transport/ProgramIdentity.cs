@@ -78,7 +78,8 @@ public sealed class ProgramIdentity : IEquatable<ProgramIdentity>
             }
         }
 
-        var paths = ApplicationPaths(entryAssembly);
+        var trusted = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? string.Empty;
+        var directory = string.IsNullOrEmpty(entryAssembly.Location) ? null : Path.GetDirectoryName(entryAssembly.Location);
         var seen = new Dictionary<string, ModuleIdentity>(StringComparer.Ordinal);
         var pending = new Stack<IEnumerable<AssemblyName>>();
         var entryName = entryAssembly.GetName().Name ?? string.Empty;
@@ -98,7 +99,7 @@ public sealed class ProgramIdentity : IEquatable<ProgramIdentity>
                     seen[name] = new ModuleIdentity(name, assembly.ManifestModule.ModuleVersionId);
                     pending.Push(assembly.GetReferencedAssemblies());
                 }
-                else if (paths.TryGetValue(name, out var path) && ReadMetadata(path) is { } metadata)
+                else if (FindApplicationPath(name, trusted, directory) is { } path && ReadMetadata(path) is { } metadata)
                 {
                     seen[name] = new ModuleIdentity(name, metadata.ModuleVersionId);
                     pending.Push(metadata.References);
@@ -290,8 +291,8 @@ public sealed class ProgramIdentity : IEquatable<ProgramIdentity>
     }
 
     /// <summary>
-    /// Where the runtime would load the assembly <paramref name="name"/> from: its trusted platform assemblies, then the
-    /// entry assembly's directory (<see cref="ApplicationPaths"/> for one name, without building the whole table).
+    /// Where the runtime would load the assembly <paramref name="name"/> from: its trusted platform assemblies (the first
+    /// entry of that file name), then the entry assembly's directory.
     /// </summary>
     private static string? FindApplicationPath(string name, string trusted, string? directory)
     {
@@ -312,30 +313,6 @@ public sealed class ProgramIdentity : IEquatable<ProgramIdentity>
 
         var beside = directory is null ? null : Path.Combine(directory, name + ".dll");
         return beside is not null && File.Exists(beside) ? beside : null;
-    }
-
-    /// <summary>Where the runtime finds the app's assemblies, by simple name: its trusted platform assemblies, then the entry assembly's directory.</summary>
-    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "Without a location, only the trusted platform assemblies are used.")]
-    private static Dictionary<string, string> ApplicationPaths(Assembly? entryAssembly)
-    {
-        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is string list)
-        {
-            foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-            {
-                paths.TryAdd(Path.GetFileNameWithoutExtension(path), path);
-            }
-        }
-
-        if (entryAssembly is not null && Path.GetDirectoryName(entryAssembly.Location) is { Length: > 0 } directory && Directory.Exists(directory))
-        {
-            foreach (var path in Directory.EnumerateFiles(directory, "*.dll"))
-            {
-                paths.TryAdd(Path.GetFileNameWithoutExtension(path), path);
-            }
-        }
-
-        return paths;
     }
 
     /// <summary>The module version id and the assembly references of an assembly file, read without loading it.</summary>
