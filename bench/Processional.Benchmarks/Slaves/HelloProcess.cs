@@ -17,6 +17,25 @@ internal static class HelloProcess
         return socket.Receive(new byte[1]);
     }
 
+    /// <summary>A Unix socket listening at <paramref name="path"/> (a file left there is removed first), for the bare process to connect back to.</summary>
+    public static Socket Listen(string path)
+    {
+        File.Delete(path);
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen();
+        return listener;
+    }
+
+    /// <summary>Starts the bare process and waits until it has connected back to <paramref name="listener"/> and written its byte: a bare start, as the benchmarks measure it.</summary>
+    public static async Task<(Process Process, Socket Connection)> StartConnectedAsync(Socket listener, string path)
+    {
+        var process = Start(path);
+        var connection = await listener.AcceptAsync();
+        await connection.ReceiveAsync(new byte[1]);
+        return (process, connection);
+    }
+
     public static Process Start(string path)
     {
         var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { UseShellExecute = false };

@@ -22,13 +22,11 @@ internal static class SlaveMemory
             for (var i = 0; i < Samples; i++)
             {
                 var path = Path.Combine(directory, $"hello{i}.sock");
-                using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                listener.Bind(new UnixDomainSocketEndPoint(path));
-                listener.Listen();
-                using var process = HelloProcess.Start(path);
-                using (var socket = await listener.AcceptAsync())
+                using var listener = HelloProcess.Listen(path);
+                var (started, socket) = await HelloProcess.StartConnectedAsync(listener, path);
+                using var process = started;
+                using (socket)
                 {
-                    await socket.ReceiveAsync(new byte[1]);
                     await Task.Delay(500);   // idle: let the runtime finish its start-up work
                     bare.Add(Read(process.Id));
                 }

@@ -178,20 +178,14 @@ public class SlaveStartBenchmarks
     [IterationSetup(Target = nameof(BareProcess))]
     public void ListenForBare()
     {
-        var path = Path.Combine(_directory, "hello.sock");
-        File.Delete(path);
-        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        _listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
-        _listener.Listen();
+        _listener = HelloProcess.Listen(Path.Combine(_directory, "hello.sock"));
     }
 
     [Benchmark(Baseline = true, Description = "bare dotnet hello.dll connecting back")]
     public async Task<int> BareProcess()
     {
-        _bare = HelloProcess.Start(Path.Combine(_directory, "hello.sock"));
-        _accepted = await _listener!.AcceptAsync();
-        var buffer = new byte[1];
-        return await _accepted.ReceiveAsync(buffer);
+        (_bare, _accepted) = await HelloProcess.StartConnectedAsync(_listener!, Path.Combine(_directory, "hello.sock"));
+        return _bare.Id;
     }
 
     [IterationCleanup(Target = nameof(BareProcess))]

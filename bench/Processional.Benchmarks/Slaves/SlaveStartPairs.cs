@@ -57,16 +57,17 @@ internal static class SlaveStartPairs
 
     private static async Task<double> BareAsync(string path)
     {
-        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(path));
-        listener.Listen();
+        using var listener = HelloProcess.Listen(path);
         var clock = Stopwatch.StartNew();
-        using var process = HelloProcess.Start(path);
-        using var socket = await listener.AcceptAsync();
-        await socket.ReceiveAsync(new byte[1]);
+        var (process, socket) = await HelloProcess.StartConnectedAsync(listener, path);
         var elapsed = clock.Elapsed.TotalMilliseconds;
-        process.Kill();
-        await process.WaitForExitAsync();
+        using var connection = socket;
+        using (process)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
         File.Delete(path);
         return elapsed;
     }
